@@ -1,0 +1,51 @@
+// The async vocabulary shared by every layer: Boost.Asio C++20 coroutines.
+//
+// Anything that may touch the network or the object store is a Task<T>
+// (boost::asio::awaitable<T>). Asio is compiled once (BOOST_ASIO_SEPARATE_COMPILATION, see
+// libs/base/src/asio_impl.cc), so including this header is cheap-ish; keep it out of headers
+// that do not declare coroutines.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <optional>
+#include <utility>
+
+namespace zerofs {
+
+namespace asio = boost::asio;
+
+template <typename T = void>
+using Task = asio::awaitable<T>;
+
+// Runs `task` on `io` until it finishes and returns its value; rethrows what it threw.
+// For tests, tools and the blocking facades only: never call it from inside the loop.
+template <typename T>
+T run_blocking(asio::io_context& io, Task<T> task) {
+  std::optional<T> value;
+  std::exception_ptr error;
+  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T v) {
+    error = e;
+    if (!e) value.emplace(std::move(v));
+  });
+  io.restart();
+  io.run();
+  if (error) std::rethrow_exception(error);
+  return std::move(*value);
+}
+
+inline void run_blocking(asio::io_context& io, Task<void> task) {
+  std::exception_ptr error;
+  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) { error = e; });
+  io.restart();
+  io.run();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace zerofs
