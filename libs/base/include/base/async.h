@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@
 
 #include <exception>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace zerofs {
@@ -46,6 +48,16 @@ inline void run_blocking(asio::io_context& io, Task<void> task) {
   io.restart();
   io.run();
   if (error) std::rethrow_exception(error);
+}
+
+// Runs fn() on `executor` (e.g. a CPU thread pool) and resumes the caller on its own
+// executor with the result. For CPU-heavy work: compression, encryption, SST building.
+template <typename Executor, typename Fn>
+Task<std::invoke_result_t<Fn&>> offload(Executor executor, Fn fn) {
+  using R = std::invoke_result_t<Fn&>;
+  co_return co_await asio::co_spawn(
+      executor, [fn = std::move(fn)]() mutable -> Task<R> { co_return fn(); },
+      asio::use_awaitable);
 }
 
 }  // namespace zerofs

@@ -88,6 +88,27 @@ inline void put_varint(Buffer& b, std::uint64_t v) {
   b.append(ByteView(tmp, n));
 }
 
+// Bytes the varint encoding of v takes (1..10).
+inline std::size_t varint_length(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// Writes v as a varint at `out`, which has room for varint_length(v) bytes; returns the byte
+// after it. For encoders that size their output once instead of appending field by field.
+inline std::byte* encode_varint(std::byte* out, std::uint64_t v) noexcept {
+  while (v >= 0x80) {
+    *out++ = std::byte(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  *out++ = std::byte(static_cast<std::uint8_t>(v));
+  return out;
+}
+
 // Reads a varint from [*p, end); advances *p. nullopt on truncation or overflow.
 inline std::optional<std::uint64_t> get_varint(const std::byte** p, const std::byte* end) noexcept {
   std::uint64_t result = 0;
