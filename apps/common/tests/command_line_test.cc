@@ -1,8 +1,9 @@
 #include "appcommon/command_line.h"
 
 #include <boost/program_options/value_semantic.hpp>
-#include <catch2/catch.hpp>
 #include <sstream>
+
+#include "test_support/catch.h"
 
 using namespace zerofs::app;
 

@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
-#include <catch2/catch.hpp>
 #include <cstdio>
 
 #include "test_env.h"
+#include "test_support/catch.h"
 #include "test_support/temp_dir.h"
 
 using namespace zerofs;

@@ -1,7 +1,6 @@
 // [servers.*], [aws], [azure], [gcp], [wal] and ${VAR} substitution inside the parser.
-#include <catch2/catch.hpp>
-
 #include "test_env.h"
+#include "test_support/catch.h"
 
 using namespace zerofs;
 using namespace zerofs::app;

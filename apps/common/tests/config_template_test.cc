@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <catch2/catch.hpp>
-
 #include "test_env.h"
+#include "test_support/catch.h"
 
 using namespace zerofs;
 using namespace zerofs::app;

@@ -1,10 +1,10 @@
 #include "appcommon/config_values.h"
 
-#include <catch2/catch.hpp>
 #include <limits>
 
 #include "appcommon/compression_setting.h"
 #include "appcommon/listen_address.h"
+#include "test_support/catch.h"
 
 using namespace zerofs;
 using namespace zerofs::app;

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include "test_env.h"
+#include "test_support/catch.h"
 
 using namespace zerofs;
 using namespace zerofs::app;

@@ -1,9 +1,9 @@
 #include "base/async.h"
 
 #include <boost/asio/steady_timer.hpp>
-#include <catch2/catch.hpp>
 
 #include "base/result.h"
+#include "test_support/catch.h"
 
 using namespace zerofs;
 

@@ -1,6 +1,6 @@
 #include "base/buffer.h"
 
-#include <catch2/catch.hpp>
+#include "test_support/catch.h"
 
 using zerofs::Buffer;
 

@@ -1,7 +1,8 @@
 #include "base/coding.h"
 
-#include <catch2/catch.hpp>
 #include <limits>
+
+#include "test_support/catch.h"
 
 using namespace zerofs;
 
@@ -28,8 +29,8 @@ TEST_CASE("little-endian fixed integers round-trip") {
 }
 
 TEST_CASE("varints round-trip and reject truncation") {
-  const std::uint64_t values[] = {0, 1, 127, 128, 300, 1ULL << 35,
-                                  std::numeric_limits<std::uint64_t>::max()};
+  const std::uint64_t values[] = {
+      0, 1, 127, 128, 300, 1ULL << 35, std::numeric_limits<std::uint64_t>::max()};
   Buffer b;
   for (auto v : values) put_varint(b, v);
   const std::byte* p = b.data();

@@ -1,6 +1,6 @@
 #include "base/metrics.h"
 
-#include <catch2/catch.hpp>
+#include "test_support/catch.h"
 
 using namespace zerofs::metrics;
 

@@ -1,7 +1,8 @@
 #include "base/result.h"
 
-#include <catch2/catch.hpp>
 #include <cerrno>
+
+#include "test_support/catch.h"
 
 using namespace zerofs;
 

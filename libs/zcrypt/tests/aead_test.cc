@@ -1,9 +1,9 @@
 #include "zcrypt/aead.h"
 
-#include <catch2/catch.hpp>
 #include <cstring>
 
 #include "test_data.h"
+#include "test_support/catch.h"
 
 using namespace zcrypt;
 using zcrypt::testing::bytes_of;

@@ -1,12 +1,12 @@
 #include "zcrypt/compression.h"
 
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "base/coding.h"
 #include "test_data.h"
+#include "test_support/catch.h"
 
 using namespace zcrypt;
 using zcrypt::testing::compressible_bytes;

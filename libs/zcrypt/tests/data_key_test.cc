@@ -1,9 +1,9 @@
 #include "zcrypt/data_key.h"
 
-#include <catch2/catch.hpp>
 #include <type_traits>
 
 #include "test_data.h"
+#include "test_support/catch.h"
 #include "zcrypt/subkey.h"
 
 using namespace zcrypt;

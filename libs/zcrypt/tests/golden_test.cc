@@ -3,10 +3,10 @@
 // The vectors were produced by a separate program written from the format pages alone, calling
 // libsodium, lz4 and zstd directly with fixed keys, salts and nonces. If a change to zcrypt
 // makes one of these fail, it changed a format that existing databases depend on.
-#include <catch2/catch.hpp>
 #include <string>
 
 #include "test_data.h"
+#include "test_support/catch.h"
 #include "zcrypt/compression.h"
 #include "zcrypt/key_record.h"
 #include "zcrypt/transformer.h"

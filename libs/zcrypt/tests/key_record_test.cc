@@ -1,9 +1,8 @@
 #include "zcrypt/key_record.h"
 
-#include <catch2/catch.hpp>
-
 #include "base/coding.h"
 #include "test_data.h"
+#include "test_support/catch.h"
 
 using namespace zcrypt;
 using zerofs::Errc;

@@ -1,11 +1,11 @@
 #include "zcrypt/transformer.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "test_data.h"
+#include "test_support/catch.h"
 #include "zcrypt/aead.h"
 
 using namespace zcrypt;

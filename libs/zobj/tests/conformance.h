@@ -11,10 +11,10 @@
 // several threads so racers really overlap. Every check starts from an empty bucket.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <functional>
 #include <memory>
 
+#include "test_support/catch.h"
 #include "zobj/object_store.h"
 
 namespace zobj::conformance {

@@ -1,13 +1,13 @@
 // Helpers shared by the conformance checks (not part of the suite's interface).
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <source_location>
 #include <string>
 #include <vector>
 
 #include "conformance.h"
 #include "store_test_util.h"
+#include "test_support/catch.h"
 
 namespace zobj::conformance::detail {
 

@@ -6,10 +6,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <catch2/catch.hpp>
 #include <chrono>
 
 #include "store_test_util.h"
+#include "test_support/catch.h"
 #include "zobj/memory_store.h"
 
 using namespace zobj;

@@ -9,13 +9,13 @@
 #include <unistd.h>
 
 #include <boost/asio/detached.hpp>
-#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "file_layout.h"
 #include "store_test_util.h"
+#include "test_support/catch.h"
 #include "test_support/temp_dir.h"
 
 using namespace zobj;

@@ -1,9 +1,8 @@
 // MetricsStore: per-operation requests, errors, bytes and latency, in a registry and a snapshot.
 #include "zobj/metrics_store.h"
 
-#include <catch2/catch.hpp>
-
 #include "store_test_util.h"
+#include "test_support/catch.h"
 #include "zobj/fault_store.h"
 #include "zobj/memory_store.h"
 #include "zobj/retry_store.h"

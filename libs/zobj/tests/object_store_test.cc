@@ -1,10 +1,10 @@
 // Key and put-id validation, put-id generation, and the file:// name encoding.
 #include "zobj/object_store.h"
 
-#include <catch2/catch.hpp>
 #include <set>
 
 #include "file_layout.h"
+#include "test_support/catch.h"
 
 using namespace zobj;
 

@@ -1,10 +1,10 @@
 // open_store(): URL parsing, the stores each scheme gives, and the application stack.
 #include "zobj/open_store.h"
 
-#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "store_test_util.h"
+#include "test_support/catch.h"
 #include "test_support/temp_dir.h"
 #include "zobj/memory_store.h"
 #include "zobj/metrics_store.h"

@@ -4,12 +4,12 @@
 #include <fmt/format.h>
 
 #include <boost/asio/detached.hpp>
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <random>
 
 #include "store_test_util.h"
+#include "test_support/catch.h"
 #include "zobj/fault_store.h"
 #include "zobj/memory_store.h"
 

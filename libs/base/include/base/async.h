@@ -1,5 +1,11 @@
 // The async vocabulary shared by every layer: Boost.Asio C++20 coroutines.
 //
+// GCC 12 pitfall (seen under ASan): a temporary closure or aggregate with non-trivial members
+// (e.g. a lambda capturing a std::string by value, or `Info{str}`) created inside a co_await
+// expression, or passed by value into a coroutine, is destroyed twice. Name such objects in a
+// local first (`auto fn = [s = std::move(s)] {...}; co_await offload(ex, std::move(fn));`).
+// Classes with user-provided constructors (std::function, std::string itself) are not affected.
+//
 // Anything that may touch the network or the object store is a Task<T>
 // (boost::asio::awaitable<T>). Asio is compiled once (BOOST_ASIO_SEPARATE_COMPILATION, see
 // libs/base/src/asio_impl.cc), so including this header is cheap-ish; keep it out of headers
@@ -13,8 +19,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <exception>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -50,14 +56,22 @@ inline void run_blocking(asio::io_context& io, Task<void> task) {
   if (error) std::rethrow_exception(error);
 }
 
+namespace detail {
+// GCC 12 mis-copies closures (and other aggregates with non-trivial members) passed by value
+// into a coroutine: their members are copied bitwise and destroyed twice. So the closure
+// travels into the coroutine frame inside a unique_ptr, whose move is user-provided.
+template <typename Fn>
+Task<std::invoke_result_t<Fn&>> invoke_boxed(std::unique_ptr<Fn> fn) {
+  co_return (*fn)();
+}
+}  // namespace detail
+
 // Runs fn() on `executor` (e.g. a CPU thread pool) and resumes the caller on its own
 // executor with the result. For CPU-heavy work: compression, encryption, SST building.
 template <typename Executor, typename Fn>
 Task<std::invoke_result_t<Fn&>> offload(Executor executor, Fn fn) {
-  using R = std::invoke_result_t<Fn&>;
-  co_return co_await asio::co_spawn(
-      executor, [fn = std::move(fn)]() mutable -> Task<R> { co_return fn(); },
-      asio::use_awaitable);
+  return asio::co_spawn(executor, detail::invoke_boxed(std::make_unique<Fn>(std::move(fn))),
+                        asio::use_awaitable);
 }
 
 }  // namespace zerofs

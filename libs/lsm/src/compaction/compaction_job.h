@@ -1,0 +1,64 @@
+// CompactionJob: executes a CompactionPlan — merges its sources into the tables of the output
+// run and stores them. It does not touch the manifest (compaction_apply.h does).
+//
+// Reading: every input table is fetched with one whole-object GET (InputTables), shared by
+// the subcompactions that read it; a run's next table is prefetched while the current one is
+// merged, and a table's bytes are freed once every subcompaction has moved past it. Peak
+// memory is about the L0 inputs (every subcompaction reads every L0 table) plus two tables per
+// source run per subcompaction, plus the output tables waiting for their PUT.
+//
+// Parallelism: the key space is cut into up to Options::max_concurrent_compactions user-key
+// ranges of about equal input bytes (from the run tables' sizes and, for L0 tables, their
+// index blocks), each at least min_subcompaction_bytes (default Options::sst_target_size, so
+// small inputs are merged in one piece). The subcompactions run concurrently on the caller's
+// executor, their CPU work on the CPU executor; their outputs concatenate in key order.
+// Keep/drop rules and table cutting: subcompaction.h.
+//
+// Errors: the first error of any subcompaction (the others stop early); the tables already
+// stored are deleted again (best effort; the garbage collector takes what is left).
+// Thread safety: run() once, from one coroutine. Lifetime: the store and transformer must
+// outlive run(); nothing of the job runs after run() returns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/async.h"
+#include "base/result.h"
+#include "compaction/compaction_planner.h"
+#include "format/internal_key.h"
+#include "lsm/options.h"
+#include "lsm/transformer.h"
+#include "zobj/object_store.h"
+
+namespace lsm {
+
+struct CompactionJobParams {
+  std::shared_ptr<zobj::ObjectStore> store;
+  std::string prefix;  // "" or ending in '/'
+  std::shared_ptr<const BlockTransformer> transformer;
+  Options options;  // block_size, bloom_bits_per_key, sst_target_size, max_concurrent_compactions
+  // The pool for merges, block building and transforms; null: the caller's executor.
+  zerofs::asio::any_io_executor cpu_executor;
+  // Versions above this are all kept (some snapshot may read them).
+  SequenceNumber smallest_snapshot = 0;
+  // A subcompaction gets at least this many input bytes; 0: options.sst_target_size.
+  std::uint64_t min_subcompaction_bytes = 0;
+};
+
+struct CompactionOutput {
+  std::vector<SstInfo> ssts;  // the output run, in key order; empty if nothing survived
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t entries_in = 0;
+  std::uint64_t entries_out = 0;
+  std::size_t subcompactions = 0;
+  std::uint64_t input_gets = 0;  // GETs issued for input tables
+};
+
+zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const CompactionJobParams& params,
+                                                                  const CompactionPlan& plan);
+
+}  // namespace lsm

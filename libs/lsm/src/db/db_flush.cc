@@ -1,0 +1,104 @@
+// DbImpl memtable flushes: frozen memtables become L0 tables, oldest first.
+//
+// A frozen memtable is published only after the WAL objects holding its batches are durable,
+// and the manifest then records replay_after_wal_id = the newest of those objects, so recovery
+// replays exactly what L0 lacks.
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/log.h"
+#include "db/db_impl.h"
+#include "table/table_builder.h"
+
+namespace lsm {
+
+using zerofs::Errc;
+
+Task<Result<SstInfo>> DbImpl::write_table(std::shared_ptr<MemTable> mem) {
+  const SstId id = SstId::generate();
+  {
+    std::lock_guard lock(mutex_);
+    pending_ssts_.insert(id);  // the garbage collector keeps it until it is published
+  }
+  const TableBuilderOptions builder_options = TableBuilderOptions::from(options_);
+  const BlockTransformer& transformer = *params_.transformer;
+  ZF_CO_TRY(BuiltTable built,
+            co_await zerofs::offload(cpu_pool_->get_executor(), [&]() -> Result<BuiltTable> {
+              TableBuilder builder(builder_options, transformer, id);
+              auto it = mem->new_iterator();
+              for (it->seek_to_first(); it->valid(); it->next()) {
+                ZF_CHECK(builder.add(it->key(), it->value()));
+              }
+              return builder.finish();
+            }));
+  ZF_CO_CHECK(co_await params_.store->put(params_.prefix + id.object_key(), built.data.view(),
+                                          zobj::PutOptions{}));
+  co_return std::move(built.info);
+}
+
+Task<Result<void>> DbImpl::flush_one(const Frozen& frozen) {
+  // Publish only what the WAL already made durable.
+  if (wal_) {
+    wal_->request_flush();
+    ZF_CO_CHECK(co_await wal_->durable().wait_for(frozen.last_seq));
+  }
+  ZF_CO_TRY(SstInfo info, co_await write_table(frozen.mem));
+  const SequenceNumber snapshot_min = smallest_snapshot();
+  ZF_CO_TRY(StoredManifest committed,
+            co_await manifests_->update([&](ManifestState& s) -> Result<bool> {
+              ZF_CHECK(check_writer_epoch(s));
+              s.l0.insert(s.l0.begin(), info);
+              s.replay_after_wal_id = std::max(s.replay_after_wal_id, frozen.wal_id);
+              s.last_l0_seq = std::max(s.last_l0_seq, frozen.last_seq);
+              s.snapshot_min_seq = std::min(snapshot_min, s.last_l0_seq);
+              return true;
+            }));
+  {
+    auto v = Version::from_manifest(committed.id, committed.state);
+    std::lock_guard lock(mutex_);
+    pending_ssts_.erase(info.id);
+    if (version_->manifest_id < committed.id) version_ = std::move(v);
+    imm_.pop_front();
+    auto set = std::make_shared<MemSet>();
+    for (auto it = imm_.rbegin(); it != imm_.rend(); ++it) set->push_back(it->mem);
+    imm_set_ = std::move(set);
+  }
+  memtable_flushes_.fetch_add(1, std::memory_order_relaxed);
+  flushed_.advance(frozen.last_seq);
+  compaction_signal_.notify();
+  co_return Result<void>{};
+}
+
+Task<void> DbImpl::flush_loop() {
+  std::chrono::milliseconds backoff{50};
+  while (true) {
+    std::optional<Frozen> next;
+    {
+      std::lock_guard lock(mutex_);
+      if (fatal_) co_return;
+      if (!imm_.empty()) next = imm_.front();
+    }
+    if (!next) {
+      if (stopping_.load()) co_return;
+      co_await flush_signal_.wait(std::chrono::seconds(1));
+      continue;
+    }
+    auto flushed = co_await flush_one(*next);
+    if (flushed) {
+      backoff = std::chrono::milliseconds{50};
+      continue;
+    }
+    const auto code = flushed.error().code();
+    if (code == Errc::fenced || code == Errc::cancelled) {
+      set_fatal(flushed.error());
+      co_return;
+    }
+    zerofs::log::warn("lsm: memtable flush failed, will retry: {}", flushed.error().to_string());
+    flushed_.fail_waiting(flushed.error().with_context("memtable flush failed"));
+    if (stopping_.load()) co_return;
+    zerofs::asio::steady_timer timer(executor_, backoff);
+    co_await timer.async_wait(zerofs::asio::as_tuple(zerofs::asio::use_awaitable));
+    backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
+  }
+}
+
+}  // namespace lsm
