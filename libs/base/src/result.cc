@@ -58,7 +58,9 @@ std::string Error::to_string() const {
 }
 
 Error Error::with_context(std::string_view context) const {
-  return Error(code_, fmt::format("{}: {}", context, message_));
+  Error out(code_, fmt::format("{}: {}", context, message_));
+  out.retry_after_ms_ = retry_after_ms_;
+  return out;
 }
 
 }  // namespace zerofs

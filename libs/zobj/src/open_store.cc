@@ -68,9 +68,16 @@ Result<std::shared_ptr<ObjectStore>> open_store(std::string_view url, const Stor
     if (parsed.authority.empty()) return std::shared_ptr<ObjectStore>(MemoryStore::create());
     return std::shared_ptr<ObjectStore>(MemoryStore::named(parsed.authority));
   }
+  if (parsed.scheme == "s3") {
+    S3Settings settings = options.s3;
+    settings.apply_environment();
+    ZF_TRY(std::shared_ptr<S3Store> store,
+           S3Store::open(parsed.authority, parsed.path, std::move(settings)));
+    return std::shared_ptr<ObjectStore>(std::move(store));
+  }
   return zerofs::fail(Errc::unsupported,
-                      "{}:// object stores are not supported yet in this build; use file:// or "
-                      "memory://",
+                      "{}:// object stores are not supported yet in this build; use file://, "
+                      "memory:// or s3://",
                       parsed.scheme);
 }
 

@@ -19,13 +19,16 @@ class RetryStore::Backoff {
   explicit Backoff(const RetryOptions& options) : options_(options), start_(Clock::now()) {}
 
   // Sleeps before the next attempt; false, without sleeping, once the budget is spent.
-  Task<bool> wait() {
+  // A server's Retry-After (`hint_ms`) lengthens the delay, within the budget.
+  Task<bool> wait(unsigned hint_ms = 0) {
     const auto elapsed = Clock::now() - start_;
     if (elapsed >= options_.max_total) co_return false;
     const auto ceiling = std::min(
         options_.max_delay, options_.initial_delay * (std::int64_t{1} << std::min(retries_, 20)));
     const auto delay = std::min<std::chrono::nanoseconds>(
-        std::chrono::nanoseconds(jitter(ceiling.count())), options_.max_total - elapsed);
+        std::max<std::chrono::nanoseconds>(std::chrono::nanoseconds(jitter(ceiling.count())),
+                                           std::chrono::milliseconds(hint_ms)),
+        options_.max_total - elapsed);
     ++retries_;
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -57,7 +60,9 @@ Task<Result<T>> RetryStore::with_retry(Backoff& backoff, Attempt attempt) {
   for (;;) {
     Result<T> result = co_await attempt();
     if (result || result.error().code() != Errc::transient) co_return result;
-    if (!co_await backoff.wait()) co_return std::unexpected(give_up(result.error(), backoff));
+    if (!co_await backoff.wait(result.error().retry_after_ms())) {
+      co_return std::unexpected(give_up(result.error(), backoff));
+    }
     retries_.fetch_add(1, std::memory_order_relaxed);
   }
 }
@@ -105,7 +110,9 @@ Task<Result<ObjectMeta>> RetryStore::put(std::string key, ByteView data, PutOpti
       co_return co_await resolve_conflict(key, options.put_id, std::move(result).error(), backoff);
     }
     if (code != Errc::transient) co_return result;
-    if (!co_await backoff.wait()) co_return std::unexpected(give_up(result.error(), backoff));
+    if (!co_await backoff.wait(result.error().retry_after_ms())) {
+      co_return std::unexpected(give_up(result.error(), backoff));
+    }
     retries_.fetch_add(1, std::memory_order_relaxed);
     retried = true;
   }

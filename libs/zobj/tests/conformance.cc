@@ -126,7 +126,7 @@ void overwrite_changes_etag(const BucketFactory& factory) {
   Fixture f(factory);
   const ObjectMeta first = ok(f.sync.put("k", "same"));
   const ObjectMeta second = ok(f.sync.put("k", "same"));
-  CHECK(second.etag != first.etag);
+  if (!f.bucket.etag_is_content_digest) CHECK(second.etag != first.etag);
   CHECK(second.put_id != first.put_id);
   const ObjectMeta third = ok(f.sync.put("k", "other bytes"));
   CHECK(third.etag != second.etag);

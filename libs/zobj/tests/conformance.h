@@ -28,6 +28,9 @@ struct Bucket {
   std::function<std::shared_ptr<ObjectStore>()> open_peer;
   // Whatever must outlive the stores (a temporary directory, a server process).
   std::shared_ptr<void> keep_alive;
+  // The store's etag is a digest of the bytes (S3's ETag is their MD5), so an overwrite with
+  // identical bytes may keep the etag; overwrite_changes_etag then checks only what differs.
+  bool etag_is_content_digest = false;
 };
 
 using BucketFactory = std::function<Bucket()>;

@@ -79,9 +79,18 @@ class Error {
   // Returns a copy whose message is prefixed with `context: `.
   Error with_context(std::string_view context) const;
 
+  // How long the failing service asked us to wait before trying again (an HTTP
+  // Retry-After), in milliseconds; 0 when it said nothing. Retry loops honour it.
+  unsigned retry_after_ms() const noexcept { return retry_after_ms_; }
+  Error with_retry_after_ms(unsigned ms) && {
+    retry_after_ms_ = ms;
+    return std::move(*this);
+  }
+
  private:
   Errc code_;
   std::string message_;
+  unsigned retry_after_ms_ = 0;
 };
 
 template <typename T = void>

@@ -3,7 +3,10 @@
 //   file:///abs/path     FileStore rooted at /abs/path (created if missing)
 //   memory://            a fresh private MemoryStore
 //   memory://name        the process-wide MemoryStore called "name" (shared by every opener)
-//   s3://bucket/prefix, azure://container/prefix, gs://bucket/prefix
+//   s3://bucket/prefix   S3Store on `bucket`, keys under `prefix`, configured by
+//                        StoreOptions::s3 with empty fields taken from the AWS_* environment
+//                        (S3Settings::apply_environment)
+//   azure://container/prefix, gs://bucket/prefix
 //                        parsed, but Errc::unsupported in this build
 // Anything else is Errc::invalid_argument naming the URL.
 #pragma once
@@ -16,6 +19,7 @@
 #include "zobj/file_store.h"
 #include "zobj/object_store.h"
 #include "zobj/retry_store.h"
+#include "zobj/s3_store.h"
 
 namespace zobj {
 
@@ -31,6 +35,7 @@ Result<StoreUrl> parse_store_url(std::string_view url);
 
 struct StoreOptions {
   FileStoreOptions file;
+  S3Settings s3;  // s3:// ([aws] or [wal.aws] in the configuration)
   // wrap_for_app / open_app_store:
   bool retry = true;
   RetryOptions retry_options;

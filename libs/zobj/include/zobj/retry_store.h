@@ -1,7 +1,8 @@
 // RetryStore: retries Errc::transient failures of the store it wraps, with exponential
 // backoff and full jitter (delay before retry n is uniform in [0, min(max_delay,
 // initial_delay * 2^n)]), until `max_total` has passed since the operation started; then it
-// returns the last transient error. No other error is retried.
+// returns the last transient error. No other error is retried. When the error carries a
+// server's Retry-After (Error::retry_after_ms), the delay is at least that long.
 //
 // Conditional puts and ambiguous failures: a transient error may hide a write that was
 // stored ("stored but reported failed"). The put-id is fixed before the first attempt (one is
