@@ -1,10 +1,10 @@
 #include "base/metrics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace zerofs::metrics {
 
@@ -64,8 +64,7 @@ Registry::Family& Registry::family(const std::string& name, const std::string& h
   return it->second;
 }
 
-Counter& Registry::counter(const std::string& name, const std::string& help,
-                           const Labels& labels) {
+Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, "counter").counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
@@ -116,11 +115,70 @@ std::string label_text(const Labels& labels, const std::string& extra = {}) {
 }
 }  // namespace
 
+void CollectorSink::counter(const std::string& name, const std::string& help, const Labels& labels,
+                            std::uint64_t value) {
+  samples_.emplace(name, Sample{help, "counter", labels, fmt::format("{}", value)});
+}
+
+void CollectorSink::gauge(const std::string& name, const std::string& help, const Labels& labels,
+                          std::int64_t value) {
+  samples_.emplace(name, Sample{help, "gauge", labels, fmt::format("{}", value)});
+}
+
+CollectorRegistration& CollectorRegistration::operator=(CollectorRegistration&& o) noexcept {
+  if (this != &o) {
+    reset();
+    registry_ = std::exchange(o.registry_, nullptr);
+    id_ = o.id_;
+  }
+  return *this;
+}
+
+void CollectorRegistration::reset() {
+  if (registry_ != nullptr) std::exchange(registry_, nullptr)->remove_collector(id_);
+}
+
+CollectorRegistration Registry::add_collector(Collector collect) {
+  std::lock_guard lock(collectors_mutex_);
+  const std::uint64_t id = next_collector_++;
+  collectors_.emplace(id, std::move(collect));
+  return CollectorRegistration(this, id);
+}
+
+void Registry::remove_collector(std::uint64_t id) {
+  std::lock_guard lock(collectors_mutex_);
+  collectors_.erase(id);
+}
+
 std::string Registry::render() const {
+  CollectorSink sink;
+  {
+    std::lock_guard lock(collectors_mutex_);
+    for (const auto& [id, collect] : collectors_) collect(sink);
+  }
   std::lock_guard lock(mutex_);
   std::string out;
+  // Collected families that no registered metric shares a name with come first, in name order.
+  for (auto it = sink.samples_.begin(); it != sink.samples_.end();) {
+    const std::string& name = it->first;
+    const auto range = sink.samples_.equal_range(name);
+    if (!families_.contains(name)) {
+      out +=
+          fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, it->second.help, name, it->second.type);
+      for (auto s = range.first; s != range.second; ++s) {
+        out += fmt::format("{}{} {}\n", name, label_text(s->second.labels), s->second.value);
+      }
+    }
+    it = range.second;
+  }
   for (const auto& [name, f] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.type);
+    const auto collected = sink.samples_.equal_range(name);
+    for (auto s = collected.first; s != collected.second; ++s) {
+      if (f.type == s->second.type) {
+        out += fmt::format("{}{} {}\n", name, label_text(s->second.labels), s->second.value);
+      }
+    }
     for (const auto& [labels, c] : f.counters) {
       out += fmt::format("{}{} {}\n", name, label_text(labels), c->value());
     }

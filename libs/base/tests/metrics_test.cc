@@ -40,3 +40,29 @@ TEST_CASE("histogram quantiles interpolate inside buckets") {
   CHECK(h.quantile(0.99) <= 2.0);
   CHECK(h.sum() == Approx(150));
 }
+
+TEST_CASE("collectors report current values at render time until unregistered") {
+  Registry r;
+  r.counter("lsm_writes_total", "Batches written", {{"db", "a"}}).add(2);
+  std::uint64_t writes = 5;
+  std::int64_t runs = 3;
+  auto registration = r.add_collector([&](CollectorSink& sink) {
+    sink.counter("lsm_writes_total", "Batches written", {{"db", "b"}}, writes);
+    sink.gauge("lsm_sorted_runs", "Sorted runs now", {{"db", "b"}}, runs);
+  });
+  CHECK(r.render() ==
+        "# HELP lsm_sorted_runs Sorted runs now\n"
+        "# TYPE lsm_sorted_runs gauge\n"
+        "lsm_sorted_runs{db=\"b\"} 3\n"
+        "# HELP lsm_writes_total Batches written\n"
+        "# TYPE lsm_writes_total counter\n"
+        "lsm_writes_total{db=\"b\"} 5\n"
+        "lsm_writes_total{db=\"a\"} 2\n");
+  writes = 7;
+  CHECK(r.render().find("lsm_writes_total{db=\"b\"} 7\n") != std::string::npos);
+  registration.reset();
+  CHECK(r.render() ==
+        "# HELP lsm_writes_total Batches written\n"
+        "# TYPE lsm_writes_total counter\n"
+        "lsm_writes_total{db=\"a\"} 2\n");
+}

@@ -1,3 +1,6 @@
+#include <fmt/format.h>
+
+#include "base/metrics.h"
 #include "db_test_util.h"
 #include "test_support/catch.h"
 
@@ -192,5 +195,32 @@ TEST_CASE("db: read-only open rejects writes") {
     REQUIRE_FALSE(w);
     CHECK(w.error().code() == Errc::read_only);
     REQUIRE(co_await ro->close());
+  }());
+}
+
+TEST_CASE("db: counters are exported to a Prometheus registry while open") {
+  auto store = memory_store();
+  zerofs::metrics::Registry registry;
+  run([&]() -> Task<void> {
+    auto p = params(store);
+    p.options.metrics_registry = &registry;
+    p.options.metrics_name = "t";
+    auto db = (co_await Db::open(std::move(p))).value();
+    REQUIRE(co_await db->put("a", "1"));
+    REQUIRE(co_await db->put("b", "2"));
+    REQUIRE(co_await db->flush());
+    REQUIRE(co_await db->flush_memtable());
+    const std::string text = registry.render();
+    CHECK_THAT(text,
+               Catch::Contains("# TYPE lsm_writes_total counter\nlsm_writes_total{db=\"t\"} 2\n"));
+    const DbMetrics m = db->metrics();
+    CHECK(m.memtable_flushes >= 1);
+    CHECK_THAT(text, Catch::Contains(fmt::format("lsm_memtable_flushes_total{{db=\"t\"}} {}\n",
+                                                 m.memtable_flushes)));
+    CHECK_THAT(text, Catch::Contains(fmt::format("lsm_l0_tables{{db=\"t\"}} {}\n", m.l0_tables)));
+    CHECK_THAT(text, Catch::Contains("# TYPE lsm_l0_tables gauge\n"));
+    CHECK_THAT(text, Catch::Contains("lsm_wal_objects_total{db=\"t\"} "));
+    REQUIRE(co_await db->close());
+    CHECK(registry.render().find("lsm_writes_total") == std::string::npos);
   }());
 }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,12 +63,55 @@ class Histogram {
   std::atomic<std::uint64_t> sum_micro_{0};  // sum in millionths, to stay lock-free
 };
 
+class Registry;
+
+// Values a collector reports at render time (see Registry::add_collector).
+class CollectorSink {
+ public:
+  void counter(const std::string& name, const std::string& help, const Labels& labels,
+               std::uint64_t value);
+  void gauge(const std::string& name, const std::string& help, const Labels& labels,
+             std::int64_t value);
+
+ private:
+  friend class Registry;
+  struct Sample {
+    std::string help;
+    const char* type;
+    Labels labels;
+    std::string value;
+  };
+  std::multimap<std::string, Sample> samples_;
+};
+
+// Unregisters its collector when destroyed; after that the collector is never called again
+// (destruction waits for a render that is calling it).
+class CollectorRegistration {
+ public:
+  CollectorRegistration() = default;
+  CollectorRegistration(Registry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
+  CollectorRegistration(CollectorRegistration&& o) noexcept
+      : registry_(std::exchange(o.registry_, nullptr)), id_(o.id_) {}
+  CollectorRegistration& operator=(CollectorRegistration&& o) noexcept;
+  ~CollectorRegistration() { reset(); }
+  void reset();
+
+ private:
+  Registry* registry_ = nullptr;
+  std::uint64_t id_ = 0;
+};
+
 class Registry {
  public:
+  // For values that live elsewhere (a database's counters): `collect` runs on every render
+  // and reports current values. It must not call back into this registry. Keep the returned
+  // registration no longer than the objects `collect` reads.
+  using Collector = std::function<void(CollectorSink&)>;
+  [[nodiscard]] CollectorRegistration add_collector(Collector collect);
+
   Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
   Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
-  Histogram& histogram(const std::string& name, const std::string& help,
-                       const Labels& labels = {},
+  Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels = {},
                        std::vector<double> bounds = Histogram::latency_bounds());
 
   // Prometheus text exposition format 0.0.4.
@@ -86,8 +130,16 @@ class Registry {
   };
   Family& family(const std::string& name, const std::string& help, const char* type);
 
+  friend class CollectorRegistration;
+  void remove_collector(std::uint64_t id);
+
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;  // guarded by mutex_
+  // Separate from mutex_ so a collector may read other objects' locks without ordering
+  // against metric registration.
+  mutable std::mutex collectors_mutex_;
+  std::map<std::uint64_t, Collector> collectors_;  // guarded by collectors_mutex_
+  std::uint64_t next_collector_ = 1;               // guarded by collectors_mutex_
 };
 
 }  // namespace zerofs::metrics

@@ -9,6 +9,10 @@
 #include <optional>
 #include <string>
 
+namespace zerofs::metrics {
+class Registry;
+}
+
 namespace lsm {
 
 class Snapshot;
@@ -50,6 +54,12 @@ struct Options {
   std::chrono::milliseconds gc_interval{60'000};
   std::chrono::milliseconds manifest_poll_interval{1'000};  // readers and compactor
   std::size_t cpu_threads = 2;  // pool for SST building, merges, transforms
+
+  // --- observability
+  // Exports the counters of DbMetrics as lsm_* Prometheus families labelled
+  // db="<metrics_name>" while the Db is open; null exports nothing. Must outlive the Db.
+  zerofs::metrics::Registry* metrics_registry = nullptr;
+  std::string metrics_name = "main";
 
   // --- read-only opening
   bool read_only = false;

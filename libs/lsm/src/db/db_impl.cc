@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "manifest/checkpoints.h"
 #include "wal/wal_object.h"
 
@@ -30,6 +31,7 @@ DbImpl::DbImpl(zerofs::asio::any_io_executor executor, OpenParams params, DbRole
 }
 
 DbImpl::~DbImpl() {
+  metrics_registration_.reset();  // waits for a render that is reading this Db
   if (cpu_pool_) cpu_pool_->join();
 }
 
@@ -52,6 +54,7 @@ Task<Result<std::shared_ptr<DbImpl>>> DbImpl::open(std::unique_ptr<OpenParams> p
   }
   if (!opened) co_return std::unexpected(opened.error());
   db->start_background();
+  db->export_metrics();
   co_return db;
 }
 
@@ -305,6 +308,7 @@ Task<Result<void>> DbImpl::close() {
   }
   request_stop();
   co_await background_.join();
+  metrics_registration_.reset();
   if (lease_) {
     auto dropped = co_await lsm::delete_checkpoint(*manifests_, checkpoint_id_to_hex(*lease_));
     if (!dropped)
@@ -351,6 +355,41 @@ SequenceNumber DbImpl::durable_sequence() const {
   if (wal_) return wal_->durable().value();
   if (role_ == DbRole::writer) return flushed_.value();
   return visible_seq_.load();
+}
+
+void DbImpl::export_metrics() {
+  if (options_.metrics_registry == nullptr) return;
+  metrics_registration_ = options_.metrics_registry->add_collector(
+      [this, labels = zerofs::metrics::Labels{{"db", options_.metrics_name}}](
+          zerofs::metrics::CollectorSink& sink) {
+        const DbMetrics m = metrics();
+        const auto counter = [&](const char* name, const char* help, std::uint64_t v) {
+          sink.counter(name, help, labels, v);
+        };
+        const auto gauge = [&](const char* name, const char* help, std::uint64_t v) {
+          sink.gauge(name, help, labels, static_cast<std::int64_t>(v));
+        };
+        counter("lsm_writes_total", "Write batches applied", m.writes);
+        counter("lsm_write_bytes_total", "Encoded bytes of the write batches", m.write_bytes);
+        counter("lsm_wal_objects_total", "WAL objects stored", m.wal_objects);
+        counter("lsm_wal_bytes_total", "Bytes of the WAL objects stored", m.wal_bytes);
+        counter("lsm_memtable_flushes_total", "Memtables flushed to L0", m.memtable_flushes);
+        counter("lsm_compactions_total", "Compactions completed", m.compactions);
+        counter("lsm_compaction_read_bytes_total", "Bytes read by compactions",
+                m.compaction_bytes_in);
+        counter("lsm_compaction_written_bytes_total", "Bytes written by compactions",
+                m.compaction_bytes_out);
+        counter("lsm_write_stalls_total", "Writes slowed down by backpressure", m.write_stalls);
+        counter("lsm_write_stall_microseconds_total", "Time writes spent slowed down",
+                m.write_stall_micros);
+        counter("lsm_block_cache_hits_total", "Data block cache hits", m.block_cache_hits);
+        counter("lsm_block_cache_misses_total", "Data block cache misses", m.block_cache_misses);
+        counter("lsm_gc_deleted_objects_total", "Objects deleted by garbage collection",
+                m.gc_deleted);
+        gauge("lsm_l0_tables", "L0 tables now", m.l0_tables);
+        gauge("lsm_sorted_runs", "Sorted runs now", m.sorted_runs);
+        gauge("lsm_unflushed_bytes", "Bytes in memtables not yet in L0", m.unflushed_bytes);
+      });
 }
 
 DbMetrics DbImpl::metrics() const {

@@ -133,6 +133,8 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   Task<void> lock_maintenance();
   void unlock_maintenance() { maintenance_running_.store(false); }
   SequenceNumber smallest_snapshot() const;
+  // Registers metrics() with Options::metrics_registry until close() or destruction.
+  void export_metrics();
 
   // --- constant after open
   const zerofs::asio::any_io_executor executor_;
@@ -161,6 +163,7 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   std::atomic<bool> maintenance_running_{false};
 
   // --- counters
+  zerofs::metrics::CollectorRegistration metrics_registration_;  // see export_metrics()
   std::atomic<std::uint64_t> writes_{0}, write_bytes_{0}, memtable_flushes_{0};
   std::atomic<std::uint64_t> compactions_{0}, compaction_bytes_in_{0}, compaction_bytes_out_{0};
   std::atomic<std::uint64_t> stalls_{0}, stall_micros_{0}, gc_deleted_{0};
