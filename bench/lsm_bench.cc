@@ -7,7 +7,9 @@
 // --cache_size --db=DIR (file:// store) or --db=memory:// ; ours: --encrypt=0|1,
 // --get_latency_ms/--put_latency_ms (inject latency, memory:// only), --durable_writers=N
 // (the "durable" benchmark: N coroutines doing put + await_durable), --flush_interval_ms,
-// --quick (tiny sizes, for the test suite).
+// --write_buffer_size (memtable bytes), --duration (seconds of the "pressure" benchmark: random
+// puts as fast as possible, one trace line per second with throughput, L0, unflushed bytes and
+// RSS, to show backpressure), --quick (tiny sizes, for the test suite).
 #include <fmt/core.h>
 #include <sys/resource.h>
 
@@ -50,6 +52,8 @@ struct Flags {
   int put_latency_ms = 0;
   int durable_writers = 64;
   int flush_interval_ms = 100;
+  std::uint64_t write_buffer_size = 0;  // 0: the library's default
+  int duration_s = 30;
   std::uint64_t seed = 301;
 };
 
@@ -107,6 +111,10 @@ bool parse_flags(int argc, char** argv, Flags* f) {
         f->durable_writers = std::stoi(value);
       else if (name == "flush_interval_ms")
         f->flush_interval_ms = std::stoi(value);
+      else if (name == "write_buffer_size")
+        f->write_buffer_size = std::stoull(value);
+      else if (name == "duration")
+        f->duration_s = std::stoi(value);
       else if (name == "seed")
         f->seed = std::stoull(value);
       else if (name == "threads" || name == "histogram" || name == "statistics") {
@@ -207,7 +215,63 @@ lsm::Options db_options(const Flags& f) {
   o.block_cache_bytes = f.cache_size;
   o.flush_interval = std::chrono::milliseconds(f.flush_interval_ms);
   o.gc_interval = std::chrono::hours(1);
+  if (f.write_buffer_size != 0) o.memtable_size = f.write_buffer_size;
   return o;
+}
+
+double rss_mb() {
+  long pages = 0, resident = 0;
+  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+  }
+  return static_cast<double>(resident) * 4096.0 / 1e6;
+}
+
+// Random puts as fast as one client can for --duration seconds, with a trace line per second:
+// throughput must bend, never drop to zero, and memory must stay bounded.
+Task<Result<std::int64_t>> pressure(const Flags& f, lsm::Db& db, ValueGenerator& values,
+                                    std::mt19937_64& rng) {
+  auto ex = co_await asio::this_coro::executor;
+  std::int64_t writes = 0;
+  bool stop = false;
+  asio::co_spawn(
+      ex,
+      [&]() -> Task<void> {
+        asio::steady_timer tick(ex);
+        std::int64_t last = 0;
+        for (int t = 1; t <= f.duration_s; ++t) {
+          tick.expires_after(std::chrono::seconds(1));
+          co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+          const auto m = db.metrics();
+          fmt::print(
+              "pressure.t   : {:>3} s {:>8} writes/s l0 {:>2} runs {:>2} unflushed {:>6.1f} MB "
+              "rss {:>7.1f} MB stalls {} ({} ms)\n",
+              t, writes - last, m.l0_tables, m.sorted_runs,
+              static_cast<double>(m.unflushed_bytes) / 1e6, rss_mb(), m.write_stalls,
+              m.write_stall_micros / 1000);
+          std::fflush(stdout);
+          last = writes;
+        }
+        stop = true;
+      },
+      asio::detached);
+  std::string key;
+  Result<lsm::SequenceNumber> put = 0;
+  while (!stop && put) {
+    make_key(static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(f.num)), f.key_size,
+             &key);
+    put = co_await db.put(key, values.next(f.value_size));
+    ++writes;
+  }
+  // The reporter reads these locals: let it finish first.
+  asio::steady_timer wait(ex);
+  while (!stop) {
+    wait.expires_after(std::chrono::milliseconds(100));
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (!put) co_return std::unexpected(put.error());
+  co_return writes;
 }
 
 void report(const std::string& name, std::int64_t ops, Clock::duration elapsed,
@@ -322,6 +386,8 @@ Task<Result<void>> run(Flags f) {
       ops = static_cast<std::int64_t>(latencies.size());
       extra = fmt::format("(writers {} p50 {:.1f} ms p99 {:.1f} ms)", f.durable_writers, pct(0.5),
                           pct(0.99));
+    } else if (name == "pressure") {
+      ZF_CO_TRY(ops, co_await pressure(f, *db, values, rng));
     } else {
       co_return fail(Errc::invalid_argument, "unknown benchmark '{}'", name);
     }

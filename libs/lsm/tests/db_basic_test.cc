@@ -150,6 +150,7 @@ TEST_CASE("db: concurrent await_durable callers share one WAL object") {
     Options o = small_options();
     o.flush_interval = std::chrono::hours(1);
     o.wal_flush_bytes = 1 << 30;
+    o.memtable_size = 1 << 30;  // a frozen memtable cuts the WAL into its own object
     auto db = (co_await Db::open(params(store, o))).value();
     std::vector<SequenceNumber> seqs;
     for (int i = 0; i < 50; ++i)

@@ -176,6 +176,9 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   std::shared_ptr<const MemSet> imm_set_;  // imm_ newest first, for readers
   std::shared_ptr<const Version> version_;
   SequenceNumber last_seq_ = 0;
+  // write() yields the executor every kWritesPerYield writes (and when background work is due).
+  static constexpr std::uint64_t kWritesPerYield = 256;
+  std::uint64_t writes_since_yield_ = 0;
   std::multiset<SequenceNumber> snapshots_;
   std::optional<zerofs::Error> fatal_;
   std::set<SstId> pending_ssts_;  // uploaded L0 tables not yet in the manifest

@@ -1,5 +1,6 @@
 // DbImpl write path: sequence assignment, WAL buffer + memtable, backpressure, durability.
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
 
@@ -58,6 +59,7 @@ Task<Result<SequenceNumber>> DbImpl::write(WriteBatch batch, WriteOptions option
   if (batch.empty()) co_return visible_seq_.load();
   co_await slow_down_if_needed();
   SequenceNumber last;
+  bool yield = false;
   {
     std::lock_guard lock(mutex_);
     if (fatal_) co_return std::unexpected(*fatal_);
@@ -65,15 +67,22 @@ Task<Result<SequenceNumber>> DbImpl::write(WriteBatch batch, WriteOptions option
     last = last_seq_ + batch.count();
     if (last > kMaxSequence) co_return zerofs::fail(Errc::no_space, "sequence numbers exhausted");
     batch.set_sequence(first);
-    if (wal_) wal_->append(batch);
+    yield = wal_ && wal_->append(batch);
     ZF_CO_CHECK(mem_->add_batch(batch));
     last_seq_ = last;
     // Readers pick the visible sequence up after the whole batch is in: batches are atomic.
     visible_seq_.store(last, std::memory_order_release);
-    if (mem_->approximate_memory_usage() >= options_.memtable_size) freeze_locked();
+    if (mem_->approximate_memory_usage() >= options_.memtable_size) {
+      freeze_locked();
+      yield = true;
+    }
+    yield = yield || ++writes_since_yield_ % kWritesPerYield == 0;
   }
   writes_.fetch_add(1, std::memory_order_relaxed);
   write_bytes_.fetch_add(batch.byte_size(), std::memory_order_relaxed);
+  // A caller that never suspends (a loop of puts) would otherwise starve the WAL upload, the
+  // flush interval timer and memtable flushes that share this executor.
+  if (yield) co_await zerofs::asio::post(executor_, zerofs::asio::use_awaitable);
   if (options.await_durable) ZF_CO_CHECK(co_await await_durable(last));
   co_return last;
 }

@@ -28,7 +28,7 @@ WalWriter::WalWriter(zerofs::asio::any_io_executor executor,
   last_stored_id_.store(next_id - 1);
 }
 
-void WalWriter::append(const WriteBatch& batch) {
+bool WalWriter::append(const WriteBatch& batch) {
   bool full = false;
   {
     std::lock_guard lock(mutex_);
@@ -38,6 +38,7 @@ void WalWriter::append(const WriteBatch& batch) {
     full = current_.byte_size() >= options_.wal_flush_bytes;
   }
   if (full) signal_.notify();
+  return full;
 }
 
 std::size_t WalWriter::buffered_bytes() const {

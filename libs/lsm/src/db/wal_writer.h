@@ -52,7 +52,8 @@ class WalWriter {
             std::uint64_t next_id, SequenceNumber durable_seq);
 
   // --- with the Db write mutex held
-  void append(const WriteBatch& batch);
+  // True when the buffer reached wal_flush_bytes: the writer's loop is due to run.
+  bool append(const WriteBatch& batch);
   std::size_t buffered_bytes() const;
   // Seals the current buffer (if not empty) as the next object and returns the id of the
   // newest object holding any batch so far (0 if none): every batch appended before the call
