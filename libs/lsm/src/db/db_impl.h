@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -179,6 +180,7 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   // write() yields the executor every kWritesPerYield writes (and when background work is due).
   static constexpr std::uint64_t kWritesPerYield = 256;
   std::uint64_t writes_since_yield_ = 0;
+  std::chrono::steady_clock::time_point pace_;  // backpressure schedule (slow_down_if_needed)
   std::multiset<SequenceNumber> snapshots_;
   std::optional<zerofs::Error> fatal_;
   std::set<SstId> pending_ssts_;  // uploaded L0 tables not yet in the manifest

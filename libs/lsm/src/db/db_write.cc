@@ -29,10 +29,15 @@ void DbImpl::freeze_locked() {
 }
 
 // Backpressure: as L0 tables pile up (compaction behind) or unflushed memtables grow (flushes
-// behind), each write waits a little, growing smoothly from zero at half the limit to 10 ms at
-// the limit and beyond. Throughput bends down; it never drops to zero at once.
+// behind), writes are paced: each one costs a delay growing smoothly from zero at half the
+// limit to 10 ms at the limit and beyond, charged to a shared schedule (pace_) rather than
+// slept one by one. A writer sleeps only once the schedule runs more than 1 ms ahead of the
+// clock, so the write rate bends down to 1/delay whatever the number of writers, and a loaded
+// machine's timer wake-up cost (often milliseconds) is not paid per write.
 Task<void> DbImpl::slow_down_if_needed() {
-  double pressure;
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point wake;
+  std::chrono::microseconds delay;
   {
     std::lock_guard lock(mutex_);
     const double l0 = static_cast<double>(version_->l0.size() + imm_.size());
@@ -40,15 +45,20 @@ Task<void> DbImpl::slow_down_if_needed() {
     const double mem = static_cast<double>(unflushed_bytes_locked());
     const double mem_limit =
         static_cast<double>(std::max<std::uint64_t>(options_.max_unflushed_bytes, 1));
-    pressure = std::max(l0 / l0_limit, mem / mem_limit);
+    const double pressure = std::max(l0 / l0_limit, mem / mem_limit);
+    if (pressure < 0.5) co_return;
+    // 0.5 -> 1 µs ... 1.0 -> 10 ms, exponential in between; capped at 10 ms past the limit.
+    const double t = std::min(1.0, (pressure - 0.5) * 2);
+    delay = std::chrono::microseconds(static_cast<std::int64_t>(std::pow(10.0, 4 * t)));
+    const auto now = Clock::now();
+    pace_ = std::max(pace_, now) + delay;
+    wake = pace_;
+    if (wake - now <= std::chrono::milliseconds(1)) wake = {};
   }
-  if (pressure < 0.5) co_return;
-  // 0.5 -> 1 µs ... 1.0 -> 10 ms, exponential in between; capped at 10 ms past the limit.
-  const double t = std::min(1.0, (pressure - 0.5) * 2);
-  const auto delay = std::chrono::microseconds(static_cast<std::int64_t>(std::pow(10.0, 4 * t)));
   stalls_.fetch_add(1, std::memory_order_relaxed);
   stall_micros_.fetch_add(static_cast<std::uint64_t>(delay.count()), std::memory_order_relaxed);
-  zerofs::asio::steady_timer timer(executor_, delay);
+  if (wake == Clock::time_point{}) co_return;
+  zerofs::asio::steady_timer timer(executor_, wake);
   co_await timer.async_wait(zerofs::asio::as_tuple(zerofs::asio::use_awaitable));
 }
 
