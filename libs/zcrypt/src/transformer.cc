@@ -1,5 +1,6 @@
 #include "zcrypt/transformer.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -82,7 +83,11 @@ Result<void> Transformer::encode_append(ByteView plain, ByteView associated_data
                 kMaxFrameContentSize);
   }
   const std::size_t start = out.size();
-  out.reserve(start + max_encoded_size(plain.size()));
+  // Callers append many blocks to one buffer (a whole SST): grow it geometrically, since
+  // Buffer::reserve allocates exactly what it is asked for and copying the buffer for every
+  // block would make building a table quadratic in its size.
+  const std::size_t need = start + max_encoded_size(plain.size());
+  if (need > out.capacity()) out.reserve(std::max(need, out.capacity() + out.capacity() / 2));
   if (!key_) {
     out.push_back(static_cast<std::byte>(BlockFormat::plain_v1));
     ZF_CHECK(compress_frame_append(compression_, plain, out));
