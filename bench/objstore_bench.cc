@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -64,12 +65,17 @@ double run(std::size_t count, std::size_t in_flight, Op op) {
   asio::io_context io;
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> failures{0};
+  std::mutex mutex;
+  std::string first_error;  // guarded by mutex
   const auto start = Clock::now();
   // Named, so the closure outlives the coroutines it starts (they read its captures).
   auto worker = [&]() -> zerofs::Task<void> {
     for (std::size_t i = next++; i < count; i = next++) {
-      const bool ok = co_await op(i);
-      if (!ok) failures++;
+      std::string error = co_await op(i);
+      if (error.empty()) continue;
+      failures++;
+      std::lock_guard lock(mutex);
+      if (first_error.empty()) first_error = std::move(error);
     }
   };
   for (std::size_t w = 0; w < std::min(count, in_flight); ++w) {
@@ -79,7 +85,7 @@ double run(std::size_t count, std::size_t in_flight, Op op) {
   io.run();
   helper.join();
   if (failures.load() != 0) {
-    fmt::print(stderr, "{} operations failed\n", failures.load());
+    fmt::print(stderr, "{} operations failed; the first: {}\n", failures.load(), first_error);
     std::exit(1);
   }
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -106,15 +112,22 @@ void bench_store(const std::string& label, zobj::ObjectStore& store, bool quick)
     for (const std::size_t in_flight : {std::size_t{1}, std::size_t{64}}) {
       const std::string name = fmt::format("{}.{{}}.{}.c{}", label, shape.name, in_flight);
       const std::string prefix = fmt::format("bench/{}/c{}/", shape.name, in_flight);
-      const double put = run(shape.count, in_flight, [&](std::size_t i) -> zerofs::Task<bool> {
-        auto r = co_await store.put(prefix + std::to_string(i), data.view(), zobj::PutOptions());
-        co_return r.has_value();
-      });
+      const double put =
+          run(shape.count, in_flight, [&](std::size_t i) -> zerofs::Task<std::string> {
+            auto r =
+                co_await store.put(prefix + std::to_string(i), data.view(), zobj::PutOptions());
+            co_return r ? std::string() : r.error().to_string();
+          });
       report(fmt::format(fmt::runtime(name), "put"), shape.count, shape.size, put);
-      const double get = run(shape.count, in_flight, [&](std::size_t i) -> zerofs::Task<bool> {
-        auto r = co_await store.get(prefix + std::to_string(i), std::nullopt);
-        co_return r.has_value() && r->data.size() == shape.size;
-      });
+      const double get =
+          run(shape.count, in_flight, [&](std::size_t i) -> zerofs::Task<std::string> {
+            auto r = co_await store.get(prefix + std::to_string(i), std::nullopt);
+            if (!r) co_return r.error().to_string();
+            if (r->data.size() != shape.size) {
+              co_return fmt::format("GET returned {} bytes, not {}", r->data.size(), shape.size);
+            }
+            co_return std::string();
+          });
       report(fmt::format(fmt::runtime(name), "get"), shape.count, shape.size, get);
     }
   }

@@ -22,7 +22,8 @@ node --openssl-legacy-provider "$here/../libs/zobj/tests/s3rver_fixture.js" \
   "$npm_dir/node_modules/s3rver" -d "$work/data" -a 127.0.0.1 -p "$port" \
   --configure-bucket zerofs-bench --silent >"$work/s3rver.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+# Keep the benchmark's exit status (not that of the killed server).
+trap 'status=$?; kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"; exit $status' EXIT
 for _ in $(seq 200); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.05

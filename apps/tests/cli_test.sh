@@ -5,7 +5,6 @@ set -u
 case_name=$1 zerofs=$2 server=$3 compactor=$4 version=$5
 
 work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
 # A known environment: the template reads HOME and ZEROFS_PASSWORD.
 export HOME="$work" ZEROFS_PASSWORD=smoke-test-password
 unset ZEROFS_UNSET_VARIABLE
@@ -24,6 +23,28 @@ expect() {
 }
 # contains FILE TEXT: FILE has a line containing TEXT (fixed string).
 contains() { grep -qF -- "$2" "$work/$1" || { cat "$work/$1" >&2; die "$1 lacks '$2'"; }; }
+
+# start_server: `zerofs run -c $work/z.toml` in the background, its log in $work/log;
+# returns once it logs "zerofs is ready" (fails if it exits first or takes over 60 s).
+start_server() {
+  "$zerofs" run -c "$work/z.toml" >"$work/log.out" 2>"$work/log" &
+  server_pid=$!
+  tries=0
+  until grep -q "zerofs is ready" "$work/log"; do
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/log" >&2; die "zerofs run exited early"; }
+    tries=$((tries + 1))
+    [ $tries -lt 600 ] || { cat "$work/log" >&2; die "zerofs run not ready in 60 s"; }
+    sleep 0.1
+  done
+}
+# stop_server SIGNAL STATUS: sends SIGNAL, expects the exit status STATUS.
+stop_server() {
+  kill -s "$1" "$server_pid"
+  wait "$server_pid"
+  got=$?
+  [ "$got" -eq "$2" ] || { cat "$work/log" >&2; die "zerofs run exited $got after SIG$1, expected $2"; }
+}
+trap '[ -n "${server_pid:-}" ] && kill -9 "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 write_config() {  # a minimal valid config plus "$1" appended
   printf '[storage]\nurl = "file://%s/data"\nencryption_password = "${ZEROFS_PASSWORD}"\n%s\n' \
@@ -103,15 +124,70 @@ access_key_id = "${ZEROFS_UNSET_VARIABLE}"'
     contains err "aws.access_key_id: environment variable ZEROFS_UNSET_VARIABLE is not set"
     expect 1 "$zerofs" config-check -c "$work/missing.toml"
     contains err "cannot open $work/missing.toml" ;;
-  run_prints_summary_then_fails)
-    write_config '[servers.nfs]'
+  run_config_errors)
+    write_config ''
+    expect 1 "$zerofs" run -c "$work/z.toml"
+    contains err "zerofs run: no server to run: add a [servers.nfs] section"
+    write_config '[servers.nfs]
+addresses = []
+unix_socket = "'"$work"'/nfs.sock"'
+    expect 1 "$server" -c "$work/z.toml"
+    contains err "zerofs-server: servers.nfs.unix_socket: the NFS server listens on TCP addresses only"
+    write_config '[servers.nfs]
+addresses = ["127.0.0.1:0"]
+[wal]
+url = "file://'"$work"'/wal"'
+    expect 1 "$zerofs" run -c "$work/z.toml"
+    contains err "[wal]: a separate WAL store is not supported by this build"
+    # A port that is taken: the listener error names the section and the address.
+    write_config '[servers.nfs]
+addresses = ["127.0.0.1:0"]'
+    start_server
+    port=$(sed -n 's/.*NFS server listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
+    cp "$work/z.toml" "$work/first.toml"
+    printf '[storage]\nurl = "file://%s/other"\nencryption_password = "x"\n[servers.nfs]\naddresses = ["127.0.0.1:%s"]\n' \
+      "$work" "$port" >"$work/z.toml"
+    expect 1 "$zerofs" run -c "$work/z.toml"
+    contains err "zerofs run: servers.nfs: cannot listen on 127.0.0.1:$port"
+    stop_server TERM 0
+    # The summary of the configuration comes first, on stdout, with the mode.
+    write_config '[servers.nfs]
+addresses = ["127.0.0.1:0"]'
     expect 1 "$zerofs" run -c "$work/z.toml" --checkpoint snap
-    contains out "servers.nfs"
     contains out "read-only at checkpoint 'snap'"
-    contains err "zerofs run: serving is not available in this build yet"
-    expect 1 "$server" -c "$work/z.toml" --read-only
-    contains out "read-only replica"
-    contains err "zerofs-server: serving is not available" ;;
+    contains err "zerofs run: cannot open the filesystem at storage.url file://$work/data" ;;
+  run_wrong_password)
+    write_config '[servers.nfs]
+addresses = ["127.0.0.1:0"]'
+    start_server
+    stop_server TERM 0
+    ZEROFS_PASSWORD=not-the-password
+    expect 1 "$zerofs" run -c "$work/z.toml"
+    contains err "zerofs run: storage.encryption_password: wrong encryption password"
+    if grep -q "zerofs is ready" "$work/err"; then die "served with a wrong password"; fi ;;
+  run_sigterm_exits_zero)
+    write_config '[servers.nfs]
+addresses = ["127.0.0.1:0"]'
+    start_server
+    contains log "NFS server listening on 127.0.0.1:"
+    port=$(sed -n 's/.*NFS server listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
+    have_nfs_cp=0
+    if command -v nfs-cp >/dev/null && command -v nfs-cat >/dev/null; then have_nfs_cp=1; fi
+    if [ $have_nfs_cp -eq 1 ]; then
+      head -c 3000000 /dev/urandom >"$work/payload"
+      expect 0 nfs-cp "$work/payload" "nfs://127.0.0.1//payload?version=3&nfsport=$port&mountport=$port"
+    fi
+    stop_server TERM 0
+    contains log "received SIGTERM"
+    contains log "everything is durable; exiting"
+    start_server
+    if [ $have_nfs_cp -eq 1 ]; then
+      port=$(sed -n 's/.*NFS server listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
+      nfs-cat "nfs://127.0.0.1//payload?version=3&nfsport=$port&mountport=$port" >"$work/back" ||
+        die "nfs-cat failed after the restart"
+      cmp "$work/payload" "$work/back" || die "the file differs after SIGTERM and a restart"
+    fi
+    stop_server INT 0 ;;
   stub_commands_fail)
     write_config ''
     expect 1 "$zerofs" compactor -c "$work/z.toml"

@@ -75,6 +75,15 @@ retry() {
   done
 }
 
+# restart_server: asks the host (zerofs-server.sh) to kill the server with SIGKILL and start
+# it again; returns once it listens again (fails after 120 s).
+restart_server() {
+  local n
+  n=$(($(find /vmh -maxdepth 1 -name 'restarted-*' | wc -l) + 1))
+  : >/vmh/kill-request
+  retry 120 test -e "/vmh/restarted-$n"
+}
+
 finish() {
   echo "guest: $zf_passed passed, $zf_failed failed ($(elapsed)s)"
   if ((zf_failed)); then

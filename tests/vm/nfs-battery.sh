@@ -5,6 +5,8 @@
 #   ZF_NFS_ADDR (default $ZF_SERVER), ZF_NFS_PORT (2049), ZF_NFS_MOUNTPORT (= port),
 #   ZF_NFS_EXPORT (/), ZF_NFS_OPTS (extra mount options), ZF_BIG_MIB (256): the large file
 #   ZF_USER_ID (1000): the unprivileged uid/gid for the permission checks
+#   ZF_NFS_CRASH (0): 1 adds the crash check, which needs a server started by
+#   zerofs-server.sh (it restarts the server on request, see restart_server in lib.sh)
 # The export must be empty or hold no `battery` directory; it must not squash root.
 . /vmh/lib.sh
 addr="${ZF_NFS_ADDR:-$ZF_SERVER}"
@@ -267,5 +269,38 @@ check "sqlite3 create/insert/update/select" sqlite
 check "statfs" statfs
 check "unmount, remount, verify tree, data, sqlite" remount
 check "$big_mib MiB file md5 after remount" big_file_verify
+# The server is killed with SIGKILL and restarted under the mounted client: what was
+# fsynced must be intact, and what was written but not yet committed must be re-sent by the
+# client when it sees the new write verifier, so it is intact too after an fsync.
+crash_restart() {
+  head -c 5000000 /dev/urandom >/tmp/synced
+  dd if=/tmp/synced of="$t/synced" bs=1M conv=fsync status=none
+  # Held open across the crash (close would commit it): background writeback, started at
+  # once by the low threshold, sends it as UNSTABLE writes the server may not have made
+  # durable when it dies.
+  head -c 3000000 /dev/urandom >/tmp/unsynced
+  local background
+  background="$(cat /proc/sys/vm/dirty_background_ratio)"
+  echo 65536 >/proc/sys/vm/dirty_background_bytes
+  exec 3>"$t/unsynced"
+  cat /tmp/unsynced >&3
+  note "killing the server with SIGKILL"
+  restart_server
+  note "the server is back"
+  echo "$background" >/proc/sys/vm/dirty_background_ratio  # also clears the bytes limit
+  drop_caches
+  expect_eq "fsynced file after SIGKILL" "$(md5sum </tmp/synced)" "$(md5sum <"$t/synced")"
+  sync "$t/unsynced"
+  exec 3>&-
+  drop_caches
+  expect_eq "unsynced file, fsynced after the restart" "$(md5sum </tmp/unsynced)" \
+    "$(md5sum <"$t/unsynced")"
+  echo after >"$t/after-restart"
+  sync "$t/after-restart"
+  expect_eq "new file after the restart" after "$(cat "$t/after-restart")"
+}
+if [[ "${ZF_NFS_CRASH:-0}" == 1 ]]; then
+  check "SIGKILL the server, restart: fsynced data intact" crash_restart
+fi
 check "clean up and unmount" sh -c "rm -rf '$t' && umount '$mnt'"
 finish

@@ -14,6 +14,7 @@
 #   -m MB         guest memory (default 1024)
 #   -k            keep the run directory (its path is printed)
 #   -v            print the guest's output even when it passes
+#   -s            the server must exit 0 within 60 s of the SIGTERM that ends the run
 # The guest runs the host's own binaries: its root is the host's / (read-only, with a tmpfs
 # overlay). /vmh is the per-run share: guest.sh, lib.sh (guest-lib.sh), env, copied files.
 # SERVER_CMD runs inside the namespace, in the caller's directory; $ZF_VM_SCRATCH names an
@@ -90,29 +91,36 @@ if [[ "${1:-}" == "--inner" ]]; then
   echo $? >"$run/qemu-rc"
   if ((${#server[@]})); then
     # A server that died under the guest is a failure of the run; one still running gets
-    # SIGTERM and 10 s to stop cleanly before the namespace takes it down.
+    # SIGTERM and 10 s (60 s with -s) to stop cleanly before the namespace takes it down.
     if ! kill -0 "$spid" 2>/dev/null; then
       wait "$spid"
       echo "the server exited during the run (status $?)" >"$run/failure"
       exit 125
     fi
+    # A strict stop (-s) makes everything durable first: give it a minute.
     kill -TERM "$spid"
-    for _ in $(seq 100); do
+    for _ in $(seq $((strict_stop ? 600 : 100))); do
       kill -0 "$spid" 2>/dev/null || break
       sleep 0.1
     done
     if kill -0 "$spid" 2>/dev/null; then
-      echo "killed (no exit within 10 s of SIGTERM)" >"$run/server-rc"
+      echo "killed (no exit within $((strict_stop ? 60 : 10)) s of SIGTERM)" >"$run/server-rc"
+      src=137
     else
       wait "$spid"
-      echo "exit status $? after SIGTERM" >"$run/server-rc"
+      src=$?
+      echo "exit status $src after SIGTERM" >"$run/server-rc"
+    fi
+    if ((strict_stop && src != 0)); then
+      echo "the server did not stop cleanly: $(cat "$run/server-rc")" >"$run/failure"
+      exit 125
     fi
   fi
   exit 0
 fi
 
 usage() {
-  sed -n '7,16p' "$self" >&2
+  sed -n '7,17p' "$self" >&2
   exit 2
 }
 
@@ -123,8 +131,9 @@ files=()
 timeout="${ZEROFS_VM_TIMEOUT:-900}"
 mem=1024
 keep=0
+strict_stop=0
 verbose="${ZF_VM_VERBOSE:-0}"
-while getopts "e:p:u:f:t:m:kvh" opt; do
+while getopts "e:p:u:f:t:m:kvsh" opt; do
   case "$opt" in
   e) envs+=("$OPTARG") ;;
   p) ports+=("$OPTARG") ;;
@@ -134,6 +143,7 @@ while getopts "e:p:u:f:t:m:kvh" opt; do
   m) mem="$OPTARG" ;;
   k) keep=1 ;;
   v) verbose=1 ;;
+  s) strict_stop=1 ;;
   *) usage ;;
   esac
 done
@@ -193,7 +203,7 @@ done
 } >"$run/share/env"
 printf '%s\n' "${guest_args[@]}" >"$run/share/args"
 {
-  declare -p server ports unix_fwds mem guest
+  declare -p server ports unix_fwds mem guest strict_stop
   echo "export ZF_VM_RUN=$run ZF_VM_SCRATCH=$run/server"
   echo "cd $(printf '%q' "$PWD")"
 } >"$run/config"

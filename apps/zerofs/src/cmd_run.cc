@@ -6,17 +6,13 @@
 
 #include "appcommon/config_template.h"
 #include "command_support.h"
+#include "run_settings.h"
+#include "server_runtime.h"
 #include "zerofscli/commands.h"
 
 namespace zerofs::app::cli {
 
 namespace {
-
-struct RunOptions {
-  bool read_only = false;
-  std::string checkpoint;  // empty: follow the latest state
-  bool compactor = true;   // run compaction in this process
-};
 
 std::string describe_mode(const RunOptions& options) {
   if (!options.checkpoint.empty()) {
@@ -61,8 +57,10 @@ int cmd_run(std::string_view program, std::span<const std::string> args, const C
          << render_summary(*config) << fmt::format("  {:<34} {}\n", "mode", describe_mode(options))
          << fmt::format("  {:<34} {}\n", "compaction", describe_compaction(options));
   io.out.flush();
-  return report_unavailable(io, program, "serving",
-                            "the NFS, 9P and NBD servers land with later issues");
+  if (auto served = serve(*config, options); !served) {
+    return report_failure(io, program, served.error().message());
+  }
+  return kExitOk;
 }
 
 }  // namespace zerofs::app::cli

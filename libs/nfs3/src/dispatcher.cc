@@ -75,9 +75,6 @@ CallAdmission admit_call(ByteView record, std::size_t max_fragment) {
     case ProcLookup::Result::found:
       break;
   }
-  if ((found.entry->flags & kNeedsCred) != 0 && ctx.flavor != AuthFlavor::sys) {
-    return reply(ReplyHeader::auth_error(xid, AuthStat::tooweak));
-  }
   a.kind = Admission::Kind::call;
   a.entry = found.entry;
   a.args = dec.rest();

@@ -14,7 +14,7 @@ using detail::run_mount;
 using detail::run_nfs3;
 using detail::run_null;
 
-constexpr std::uint32_t kWrite = kMakesWrite | kNeedsCred | kCanBeDup;
+constexpr std::uint32_t kWrite = kMakesWrite | kCanBeDup;
 
 template <typename Args, typename Res, auto Method>
 constexpr ProcEntry nfs(std::string_view name, std::uint32_t flags) {
@@ -29,12 +29,12 @@ constexpr ProcEntry mount(std::string_view name) {
 using H = Nfs3Handlers;
 const std::array<ProcEntry, kNfs3ProcCount> kNfs3Procs = {{
     {"NULL", 0, &run_null, &decode_only<Void>},
-    nfs<GetattrArgs, GetattrRes, &H::getattr>("GETATTR", kNeedsCred),
+    nfs<GetattrArgs, GetattrRes, &H::getattr>("GETATTR", 0),
     nfs<SetattrArgs, SetattrRes, &H::setattr>("SETATTR", kWrite),
-    nfs<LookupArgs, LookupRes, &H::lookup>("LOOKUP", kNeedsCred),
-    nfs<AccessArgs, AccessRes, &H::access>("ACCESS", kNeedsCred),
-    nfs<ReadlinkArgs, ReadlinkRes, &H::readlink>("READLINK", kNeedsCred),
-    nfs<ReadArgs, ReadRes, &H::read>("READ", kNeedsCred),
+    nfs<LookupArgs, LookupRes, &H::lookup>("LOOKUP", 0),
+    nfs<AccessArgs, AccessRes, &H::access>("ACCESS", 0),
+    nfs<ReadlinkArgs, ReadlinkRes, &H::readlink>("READLINK", 0),
+    nfs<ReadArgs, ReadRes, &H::read>("READ", 0),
     nfs<WriteArgs, WriteRes, &H::write>("WRITE", kWrite),
     nfs<CreateArgs, CreateRes, &H::create>("CREATE", kWrite),
     nfs<MkdirArgs, MkdirRes, &H::mkdir>("MKDIR", kWrite),
@@ -44,13 +44,13 @@ const std::array<ProcEntry, kNfs3ProcCount> kNfs3Procs = {{
     nfs<RmdirArgs, RmdirRes, &H::rmdir>("RMDIR", kWrite),
     nfs<RenameArgs, RenameRes, &H::rename>("RENAME", kWrite),
     nfs<LinkArgs, LinkRes, &H::link>("LINK", kWrite),
-    nfs<ReaddirArgs, ReaddirRes, &H::readdir>("READDIR", kNeedsCred),
-    nfs<ReaddirplusArgs, ReaddirplusRes, &H::readdirplus>("READDIRPLUS", kNeedsCred),
-    nfs<FsstatArgs, FsstatRes, &H::fsstat>("FSSTAT", kNeedsCred),
-    nfs<FsinfoArgs, FsinfoRes, &H::fsinfo>("FSINFO", kNeedsCred),
-    nfs<PathconfArgs, PathconfRes, &H::pathconf>("PATHCONF", kNeedsCred),
+    nfs<ReaddirArgs, ReaddirRes, &H::readdir>("READDIR", 0),
+    nfs<ReaddirplusArgs, ReaddirplusRes, &H::readdirplus>("READDIRPLUS", 0),
+    nfs<FsstatArgs, FsstatRes, &H::fsstat>("FSSTAT", 0),
+    nfs<FsinfoArgs, FsinfoRes, &H::fsinfo>("FSINFO", 0),
+    nfs<PathconfArgs, PathconfRes, &H::pathconf>("PATHCONF", 0),
     // COMMIT is idempotent but only meaningful after writes: read-only mode refuses it.
-    nfs<CommitArgs, CommitRes, &H::commit>("COMMIT", kMakesWrite | kNeedsCred),
+    nfs<CommitArgs, CommitRes, &H::commit>("COMMIT", kMakesWrite),
 }};
 
 using M = MountHandlers;

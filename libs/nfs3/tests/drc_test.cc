@@ -21,7 +21,7 @@ DrcKey key(std::uint32_t xid, std::string_view args = "args") {
 }
 }  // namespace
 
-TEST_CASE("DRC: a finished call is served again; abandoned calls are forgotten") {
+TEST_CASE("DRC: a finished call is served again, abandoned calls are forgotten") {
   DuplicateRequestCache drc({});
   Buffer reply;
   CHECK(drc.start(key(1), &reply) == DuplicateRequestCache::Start::started);

@@ -145,8 +145,7 @@ Task<void> rpc_errors(ServerFixture& f) {
   CHECK(h[3].mismatch_low == 3);
   CHECK(h[3].mismatch_high == 3);
   CHECK(h[4].accept == AcceptStat::garbage_args);
-  CHECK(h[5].stat == ReplyStat::denied);
-  CHECK(h[5].auth == AuthStat::tooweak);
+  CHECK(h[5].accept == AcceptStat::garbage_args);  // AUTH_NONE is fine, no arguments is not
   // The connection is still usable.
   REQUIRE(co_await c.send(make_call(6, kNfsProgram, 3, 0, nullptr, {}).view()));
   std::optional<Reply> ok = co_await c.receive();

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "base/log.h"
 #include "zobj/memory_store.h"
 #include "zobj/metrics_store.h"
 
@@ -75,15 +76,25 @@ Result<std::shared_ptr<ObjectStore>> open_store(std::string_view url, const Stor
            S3Store::open(parsed.authority, parsed.path, std::move(settings)));
     return std::shared_ptr<ObjectStore>(std::move(store));
   }
-  return zerofs::fail(Errc::unsupported,
-                      "{}:// object stores are not supported yet in this build; use file://, "
-                      "memory:// or s3://",
-                      parsed.scheme);
+  if (parsed.scheme == "azure") {
+    AzureSettings settings = options.azure;
+    settings.apply_environment();
+    ZF_TRY(std::shared_ptr<AzureStore> store,
+           AzureStore::open(parsed.authority, parsed.path, std::move(settings)));
+    return std::shared_ptr<ObjectStore>(std::move(store));
+  }
+  // parse_store_url() accepts no other scheme.
+  GcsSettings settings = options.gcs;
+  settings.apply_environment();
+  ZF_TRY(std::shared_ptr<GcsStore> store,
+         GcsStore::open(parsed.authority, parsed.path, std::move(settings)));
+  return std::shared_ptr<ObjectStore>(std::move(store));
 }
 
 std::shared_ptr<ObjectStore> wrap_for_app(std::shared_ptr<ObjectStore> store,
                                           const StoreOptions& options,
                                           std::string_view default_metrics_name) {
+  const std::string bare_description = store->describe();
   if (options.metrics) {
     std::string name =
         options.metrics_name.empty() ? std::string(default_metrics_name) : options.metrics_name;
@@ -92,6 +103,14 @@ std::shared_ptr<ObjectStore> wrap_for_app(std::shared_ptr<ObjectStore> store,
     store = std::make_shared<MetricsStore>(std::move(store), std::move(name), registry);
   }
   if (options.retry) store = std::make_shared<RetryStore>(std::move(store), options.retry_options);
+  if (!options.disk_cache.dir.empty() && options.disk_cache.capacity_bytes > 0) {
+    CachingStoreOptions cache = options.disk_cache;
+    if (cache.namespace_id.empty()) cache.namespace_id = bare_description;
+    if (cache.registry == nullptr) cache.registry = options.registry;
+    auto cached = CachingStore::open(store, std::move(cache));
+    if (cached) return *std::move(cached);
+    zerofs::log::warn("running without the disk cache: {}", cached.error().message());
+  }
   return store;
 }
 

@@ -102,8 +102,9 @@ class FaultProxy::Impl {
         client->close(ignored);
         continue;
       }
-      if (mode_ == Mode::slow_down) {
-        asio::co_spawn(io_, slow_down(client, retry_after_), asio::detached);
+      if (mode_ == Mode::slow_down || mode_ == Mode::internal_error ||
+          mode_ == Mode::too_many_requests || mode_ == Mode::reset) {
+        asio::co_spawn(io_, scripted(client, mode_, retry_after_), asio::detached);
       } else {
         asio::co_spawn(io_, relay(client, mode_ == Mode::cut ? cut_after_ : 0), asio::detached);
       }
@@ -150,11 +151,19 @@ class FaultProxy::Impl {
     to->close(ignored);
   }
 
-  Task<void> slow_down(std::shared_ptr<tcp::socket> client, int retry_after) {
+  // Answers every request on `client` with the error `mode` scripts (or resets it).
+  Task<void> scripted(std::shared_ptr<tcp::socket> client, Mode mode, int retry_after) {
     asio::streambuf input;
     for (;;) {
       auto header = co_await asio::async_read_until(*client, input, "\r\n\r\n", kTuple);
       if (std::get<0>(header)) break;
+      if (mode == Mode::reset) {
+        boost::system::error_code ignored;
+        client->set_option(tcp::socket::linger(true, 0), ignored);
+        client->close(ignored);
+        owner_.count(&Counters::resets);
+        co_return;
+      }
       std::string head(asio::buffers_begin(input.data()),
                        asio::buffers_begin(input.data()) + static_cast<long>(std::get<1>(header)));
       input.consume(std::get<1>(header));
@@ -170,13 +179,22 @@ class FaultProxy::Impl {
         if (std::get<0>(more)) co_return;
       }
       input.consume(length);
-      const std::string body =
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please "
-          "reduce your request rate.</Message></Error>";
+      const char* status = "503 Slow Down";
+      const char* code = "SlowDown";
+      if (mode == Mode::internal_error) {
+        status = "500 Internal Server Error";
+        code = "InternalError";
+      } else if (mode == Mode::too_many_requests) {
+        status = "429 Too Many Requests";
+        code = "TooManyRequests";
+      }
+      const std::string body = fmt::format(
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>Scripted "
+          "by the fault proxy.</Message></Error>",
+          code);
       const bool is_head = head.starts_with("HEAD ");
       const std::string reply = fmt::format(
-          "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
-          "{}\r\n{}\r\n{}",
+          "HTTP/1.1 {}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n{}\r\n{}", status,
           body.size(), retry_after > 0 ? fmt::format("Retry-After: {}\r\n", retry_after) : "",
           is_head ? "" : body);
       owner_.count(&Counters::slowdowns);

@@ -27,7 +27,8 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // Answers each request on a connection with reply(n) (n counts requests on that
-// connection); an empty reply closes the connection without answering, "hang" never answers.
+// connection); an empty reply closes the connection without answering, "hang" never answers,
+// "close:" + reply answers and then closes the connection.
 class ScriptedServer {
  public:
   using Reply = std::function<std::string(int n)>;
@@ -81,8 +82,10 @@ class ScriptedServer {
         co_await forever.async_wait(kTuple);
       }
       if (reply.empty()) break;
-      auto written = co_await asio::async_write(*socket, asio::buffer(reply), kTuple);
-      if (std::get<0>(written)) break;
+      const bool close_after = reply.starts_with("close:");
+      const std::string_view bytes = std::string_view(reply).substr(close_after ? 6 : 0);
+      auto written = co_await asio::async_write(*socket, asio::buffer(bytes), kTuple);
+      if (std::get<0>(written) || close_after) break;
     }
     open_.fetch_sub(1);
   }
@@ -145,6 +148,26 @@ TEST_CASE("http: a pooled connection the server closed is replaced transparently
     CHECK(r->body.chars() == "once");
   }
   CHECK(client->stats().stale_resends >= 1);
+}
+
+TEST_CASE("http: idle connections the server has since closed are never handed out") {
+  // Like node's keep-alive timeout: the server closes each connection after its reply.
+  ScriptedServer server([](int) { return "close:" + ok_reply("bye"); });
+  auto client = plain_client(4);
+  const http::Endpoint ep = server.endpoint();
+  std::vector<std::function<zerofs::Task<Result<http::Response>>()>> tasks;
+  for (int i = 0; i < 4; ++i) {
+    tasks.emplace_back([&client, &ep] { return client->send(ep, http::Request("GET", "/x")); });
+  }
+  for (auto& r : zobj::testing::run_concurrently(std::move(tasks), 4)) REQUIRE(r);
+  // Up to four closed connections now sit in the pool; each request must get a live one
+  // (a resend on another closed connection would fail).
+  for (int i = 0; i < 4; ++i) {
+    const auto r = get(*client, ep);
+    REQUIRE(r);
+    CHECK(r->body.chars() == "bye");
+  }
+  CHECK(server.connections() == static_cast<int>(client->stats().connections_opened));
 }
 
 TEST_CASE("http: chunked and large bodies are read whole") {

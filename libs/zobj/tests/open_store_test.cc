@@ -1,6 +1,8 @@
 // open_store(): URL parsing, the stores each scheme gives, and the application stack.
 #include "zobj/open_store.h"
 
+#include <stdlib.h>
+
 #include <filesystem>
 
 #include "store_test_util.h"
@@ -42,15 +44,29 @@ TEST_CASE("memory://name is shared by every opener, memory:// is private") {
   MemoryStore::forget("open-store-test");
 }
 
-TEST_CASE("cloud schemes parse; azure and gs are unsupported in this build") {
-  for (const std::string scheme : {"azure", "gs"}) {
-    const auto store = open_store(scheme + "://bucket/some/prefix");
-    REQUIRE_FALSE(store);
-    CHECK(store.error().code() == Errc::unsupported);
-    CHECK(store.error().message() == scheme +
-                                         ":// object stores are not supported yet in this build; "
-                                         "use file://, memory:// or s3://");
+TEST_CASE("cloud schemes parse; azure:// and gs:// open their stores") {
+  for (const char* name :
+       {"AZURE_STORAGE_ACCOUNT_NAME", "AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_ENDPOINT",
+        "GOOGLE_APPLICATION_CREDENTIALS", "STORAGE_EMULATOR_HOST"}) {
+    ::unsetenv(name);
   }
+  const auto no_account = open_store("azure://container/some/prefix");
+  REQUIRE_FALSE(no_account);
+  CHECK(no_account.error().code() == Errc::invalid_argument);
+  CHECK_THAT(no_account.error().message(), Catch::Contains("azure.storage_account_name"));
+  StoreOptions options;
+  options.azure.account_name = "myaccount";
+  options.azure.account_key = "a2V5";  // base64 of "key"
+  CHECK(open_store("azure://container/some/prefix/", options).value()->describe() ==
+        "azure://container/some/prefix");
+
+  const auto no_key = open_store("gs://bucket/p");
+  REQUIRE_FALSE(no_key);
+  CHECK(no_key.error().code() == Errc::invalid_argument);
+  CHECK_THAT(no_key.error().message(), Catch::Contains("GOOGLE_APPLICATION_CREDENTIALS"));
+  options.gcs.anonymous = true;
+  CHECK(open_store("gs://bucket/p", options).value()->describe() == "gs://bucket/p");
+
   const StoreUrl url = parse_store_url("s3://bucket/some/prefix/").value();
   CHECK(url.scheme == "s3");
   CHECK(url.authority == "bucket");

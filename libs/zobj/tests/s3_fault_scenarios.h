@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "fault_proxy.h"
@@ -18,8 +19,10 @@ namespace zobj::testing {
 
 // A store that reaches s3rver through `proxy`, and a direct one to check what was stored.
 struct ProxiedStores {
-  ProxiedStores(FaultProxy& proxy, bool redis, const std::string& tag) {
+  ProxiedStores(FaultProxy& proxy, bool redis, const std::string& tag,
+                const std::function<void(S3Settings&)>& adjust = nullptr) {
     S3Settings settings = shared_s3rver().settings();
+    if (adjust) adjust(settings);
     if (redis) {
       settings.conditional_put = shared_redis().url();
       settings.lease = std::chrono::seconds(3);

@@ -140,6 +140,19 @@ S3rver::S3rver(std::string package_dir) {
   ok_ = process_->running() && wait_for_port(port_, 20'000);
 }
 
+std::string S3rver::bucket_dir() const { return (dir_.path() / "data" / kBucket).string(); }
+
+std::size_t S3rver::uploads_in_progress() const {
+  const std::filesystem::path uploads = std::filesystem::path(bucket_dir()) / "._S3rver_uploads";
+  std::error_code ec;
+  std::size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator(uploads, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    ++n;
+  }
+  return n;
+}
+
 std::string S3rver::endpoint() const { return fmt::format("http://127.0.0.1:{}", port_); }
 
 S3Settings S3rver::settings() const {

@@ -45,6 +45,10 @@ class S3rver {
   // Settings that reach this server (path-style, plain http, s3rver's built-in key).
   S3Settings settings() const;
   bool ok() const noexcept { return ok_; }
+  // Where s3rver keeps the bucket's objects (for tests that look at the stored bytes).
+  std::string bucket_dir() const;
+  // Multipart uploads started and neither completed nor aborted, in the test bucket.
+  std::size_t uploads_in_progress() const;
 
  private:
   zerofs::testing::TempDir dir_;

@@ -10,6 +10,12 @@
 //     then swaps the object, md5 and metadata in one synchronous step, and GET/HEAD read the
 //     metadata and open the object in one synchronous step; node runs one step at a time.
 //  3. A ranged GET of an empty object gets 416, as from S3 (s3rver sends a broken reply).
+//  4. An UploadPart whose connection breaks mid-body: s3rver leaves the request stream's
+//     error unhandled and the whole server dies; below the part goes to a temporary file
+//     that is renamed into place only when complete.
+//  5. AbortMultipartUpload (DELETE /bucket/key?uploadId=ID), which s3rver answers 405:
+//     it removes the upload's parts (<data>/<bucket>/._S3rver_uploads/ID) and answers 204,
+//     or 404 NoSuchUpload.
 //
 // Usage: node s3rver_fixture.js S3RVER_PACKAGE_DIR -d DIR -a 127.0.0.1 -p PORT
 //        --configure-bucket NAME [--silent]
@@ -171,5 +177,58 @@ FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key
     parts.pop();
   }
 };
+
+FilesystemStore.prototype.putPart = async function putPart(bucket, uploadId, partNumber,
+  content) {
+  const partPath = path.join(this.getResourcePath(bucket, undefined, 'uploads'), uploadId,
+    partNumber.toString());
+  await fs.promises.mkdir(path.dirname(partPath), { recursive: true });
+  const tmp = `${partPath}.tmp-${crypto.randomBytes(8).toString('hex')}`;
+  const md5Context = crypto.createHash('md5');
+  let size = 0;
+  try {
+    await new Promise((resolve, reject) => {
+      const out = fs.createWriteStream(tmp);
+      content.on('data', chunk => {
+        md5Context.update(chunk);
+        size += chunk.length;
+      });
+      content.on('error', reject);
+      content.on('aborted', () => reject(new Error('the client went away mid-part')));
+      out.on('error', reject);
+      out.on('finish', resolve);
+      content.pipe(out);
+    });
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  const md5 = md5Context.digest('hex');
+  fs.renameSync(tmp, partPath);
+  fs.writeFileSync(`${partPath}.md5`, md5);
+  return { size, md5 };
+};
+
+const router = require(path.join(pkg, 'lib', 'routes.js'));
+for (const layer of router.stack) {
+  if (layer.path !== '/:bucket/:key+' || !layer.methods.includes('DELETE')) continue;
+  const last = layer.stack.length - 1;
+  const original = layer.stack[last];
+  layer.stack[last] = async (ctx, next) => {
+    if (ctx.params.queryMethod !== 'uploadId') return original(ctx, next);
+    const dir = path.join(ctx.store.getResourcePath(ctx.params.bucket, undefined, 'uploads'),
+      path.basename(String(ctx.query.uploadId)));
+    if (!fs.existsSync(dir)) {
+      ctx.status = 404;
+      ctx.type = 'application/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code>' +
+        '<Message>The specified upload does not exist.</Message></Error>';
+      return undefined;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    ctx.status = 204;
+    return undefined;
+  };
+}
 
 require(path.join(pkg, 'bin', 's3rver.js'));

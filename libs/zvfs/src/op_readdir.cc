@@ -46,28 +46,31 @@ Task<Result<DirPage>> FsCore::readdir(const Credentials& cred, Ino dir_ino, std:
     page.entries.push_back(std::move(e));
   };
   if (cookie < 1) add_dot(".", dir.ino, 1);
-  if (cookie < 2 && page.entries.size() < max_entries) add_dot("..", dir.parent, 2);
+  // Full after "." alone: ".." is still to come, so this page is not the end.
+  bool full = cookie < 2 && page.entries.size() >= max_entries;
+  if (cookie < 2 && !full) add_dot("..", dir.parent, 2);
 
-  const std::uint64_t from = cookie + 1 < kFirstCookie ? kFirstCookie : cookie + 1;
-  auto it = db_->new_iterator({}, keys::dirscan_key(dir_ino, from).str(),
-                              keys::id_prefix(keys::Prefix::dirscan, dir_ino + 1).str());
-  ZF_CO_CHECK(co_await it->seek_to_first());
-  bool full = false;
-  while (it->valid()) {
-    if (page.entries.size() >= max_entries) {
-      full = true;
-      break;
+  if (!full) {
+    const std::uint64_t from = cookie + 1 < kFirstCookie ? kFirstCookie : cookie + 1;
+    auto it = db_->new_iterator({}, keys::dirscan_key(dir_ino, from).str(),
+                                keys::id_prefix(keys::Prefix::dirscan, dir_ino + 1).str());
+    ZF_CO_CHECK(co_await it->seek_to_first());
+    while (it->valid()) {
+      if (page.entries.size() >= max_entries) {
+        full = true;
+        break;
+      }
+      const auto key = keys::parse_dirscan_key(it->key());
+      if (!key) co_return zerofs::fail(Errc::corrupt, "bad readdir key in directory {}", dir_ino);
+      ZF_CO_TRY(auto value, decode_dirscan(it->value()));
+      DirEntry e;
+      e.name = std::string(value.name);
+      e.ino = value.child;
+      e.type = value.type;
+      e.cookie = key->cookie;
+      page.entries.push_back(std::move(e));
+      ZF_CO_CHECK(co_await it->next());
     }
-    const auto key = keys::parse_dirscan_key(it->key());
-    if (!key) co_return zerofs::fail(Errc::corrupt, "bad readdir key in directory {}", dir_ino);
-    ZF_CO_TRY(auto value, decode_dirscan(it->value()));
-    DirEntry e;
-    e.name = std::string(value.name);
-    e.ino = value.child;
-    e.type = value.type;
-    e.cookie = key->cookie;
-    page.entries.push_back(std::move(e));
-    ZF_CO_CHECK(co_await it->next());
   }
   page.eof = !full;
   if (plus) {

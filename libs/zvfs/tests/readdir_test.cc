@@ -105,3 +105,22 @@ TEST_CASE("readdir: a large directory lists every name exactly once") {
   CHECK(t.attr(d.ino).nlink == 2);
   t.expect_clean();
 }
+
+TEST_CASE("readdir: an empty directory paged one entry at a time still lists '..'") {
+  FsFixture t;
+  const Attr d = t.dir(kRootIno, "empty");
+  auto first = t->readdir(root_cred(), d.ino, 0, 1);
+  REQUIRE(first);
+  REQUIRE(first->entries.size() == 1);
+  CHECK(first->entries[0].name == ".");
+  CHECK_FALSE(first->eof);  // ".." is still to come
+  auto second = t->readdir(root_cred(), d.ino, first->entries[0].cookie, 1);
+  REQUIRE(second);
+  REQUIRE(second->entries.size() == 1);
+  CHECK(second->entries[0].name == "..");
+  CHECK(second->entries[0].ino == kRootIno);
+  CHECK(second->eof);
+  const auto all = read_all(t, d.ino, 1, true);
+  REQUIRE(all.size() == 2);
+  CHECK(all[1].attr.has_value());
+}

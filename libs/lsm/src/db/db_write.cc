@@ -67,6 +67,11 @@ Task<Result<SequenceNumber>> DbImpl::write(WriteBatch batch, WriteOptions option
     co_return zerofs::fail(Errc::read_only, "the database is open read-only");
   }
   if (batch.empty()) co_return visible_seq_.load();
+  // The WAL learns of a fence first (its create-if-absent PUT fails); from that moment no write
+  // may be accepted, even before the Db has heard of it.
+  if (wal_ && wal_->durable().is_fatal()) {
+    if (auto error = wal_->durable().fatal()) set_fatal(*error);
+  }
   co_await slow_down_if_needed();
   SequenceNumber last;
   bool yield = false;

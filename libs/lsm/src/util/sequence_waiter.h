@@ -7,6 +7,7 @@
 // run inline. Thread safety: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -93,9 +94,13 @@ class SequenceWaiter {
     {
       std::lock_guard lock(mutex_);
       if (!fatal_) fatal_ = error;
+      has_fatal_.store(true, std::memory_order_release);
     }
     fail_waiting(error);
   }
+
+  // Lock-free: whether set_fatal() was called (for hot paths; fatal() gives the error).
+  bool is_fatal() const noexcept { return has_fatal_.load(std::memory_order_acquire); }
 
   std::optional<zerofs::Error> fatal() const {
     std::lock_guard lock(mutex_);
@@ -113,6 +118,7 @@ class SequenceWaiter {
   std::uint64_t value_;                           // guarded by mutex_
   std::multimap<std::uint64_t, Waiter> waiting_;  // guarded by mutex_
   std::optional<zerofs::Error> fatal_;            // guarded by mutex_
+  std::atomic<bool> has_fatal_{false};
 };
 
 }  // namespace lsm

@@ -1,16 +1,18 @@
 // Turns one RPC record into its reply: parses the call header, applies the shared policy
-// (RPC version, credentials, program/version/procedure lookup, kNeedsCred, duplicate-request
-// cache) and runs the procedure from the table. No I/O: the connection hands it records and
-// writes what it returns, so it is testable and fuzzable without sockets.
+// (RPC version, credentials, program/version/procedure lookup, duplicate-request cache) and runs
+// the procedure from the table. No I/O: the connection hands it records and writes what it returns,
+// so it is testable and fuzzable without sockets.
 //
 // What a call gets:
 //   unreadable xid or message type, or a reply message  → nothing (dropped)
 //   rpcvers != 2                                        → MSG_DENIED RPC_MISMATCH(2, 2)
 //   malformed or unsupported credential / verifier      → MSG_DENIED AUTH_ERROR BADCRED/BADVERF
 //   unknown program / other version / unknown procedure → PROG_UNAVAIL / PROG_MISMATCH /
-//   PROC_UNAVAIL kNeedsCred procedure without AUTH_SYS               → MSG_DENIED AUTH_ERROR
-//   TOOWEAK arguments that do not decode, truncated header      → GARBAGE_ARGS handler threw →
-//   SYSTEM_ERR
+//                                                         PROC_UNAVAIL
+//   arguments that do not decode, truncated header      → GARBAGE_ARGS
+//   handler threw                                       → SYSTEM_ERR
+// AUTH_NONE and AUTH_SYS calls both reach the handlers (CallContext::flavor tells them
+// apart; the NFS handlers treat AUTH_NONE as nobody).
 // Replies carry an AUTH_NONE verifier and are framed with a record mark.
 //
 // Thread safety: process() may run concurrently from many connections; the dispatcher is

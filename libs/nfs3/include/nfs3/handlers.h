@@ -2,10 +2,10 @@
 // procedure, taking the decoded arguments and returning the result to encode.
 //
 // The zvfs-backed implementation lives with the ops; tests use fakes. The RPC layer has
-// already decoded the arguments, checked the credential flavor (AUTH_SYS for every NFS
-// procedure but NULL) and, in read-only mode, answered NFS3ERR_ROFS for procedures that
-// write without calling the handler. Handlers report failures in the result's status (see
-// to_nfsstat3); an exception escaping a handler becomes an RPC SYSTEM_ERR reply.
+// already decoded the arguments, accepted only AUTH_NONE and AUTH_SYS credentials (an
+// AUTH_NONE caller is to be treated as nobody) and, in read-only mode, answered NFS3ERR_ROFS for
+// procedures that write without calling the handler. Handlers report failures in the result's
+// status (see to_nfsstat3); an exception escaping a handler becomes an RPC SYSTEM_ERR reply.
 //
 // Concurrency: calls for many requests run at once, including several from one connection,
 // on the server's executor. `ctx` and `args` stay valid until the returned task completes.

@@ -18,8 +18,9 @@ namespace nfs3 {
 
 enum ProcFlag : std::uint32_t {
   kMakesWrite = 1u << 0,  // changes the file system: NFS3ERR_ROFS in read-only mode
-  kNeedsCred = 1u << 1,   // requires AUTH_SYS: other flavors get AUTH_ERROR/AUTH_TOOWEAK
-  kCanBeDup = 1u << 2,    // not idempotent: retransmissions are served from the DRC
+  // 1u << 1 was kNeedsCred: NFS now accepts AUTH_NONE callers (the handlers map them to
+  // nobody), as the Linux and macOS clients may send it for some calls.
+  kCanBeDup = 1u << 2,  // not idempotent: retransmissions are served from the DRC
 };
 
 // What the procedures run against.

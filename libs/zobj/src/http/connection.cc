@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 
 namespace zobj::http {
 
@@ -60,6 +62,14 @@ void Connection::close() noexcept {
   boost::system::error_code ignored;
   lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
   lowest().socket().close(ignored);
+}
+
+bool Connection::peer_gone() noexcept {
+  if (!lowest().socket().is_open()) return true;
+  char byte = 0;
+  const ssize_t n = ::recv(lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // 0: orderly close; > 0: unsolicited bytes; < 0 other than EAGAIN: reset or worse.
+  return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 Error Connection::transport_error(const boost::system::error_code& ec,

@@ -48,6 +48,9 @@ class Connection {
   // Whether the last exchange left the connection fit for another request.
   bool reusable() const noexcept { return reusable_; }
   Clock::time_point idle_since() const noexcept { return idle_since_; }
+  // Whether an idle connection can no longer carry a request: the peer closed it, reset it,
+  // or sent bytes nobody asked for (a TLS close_notify, say). A non-blocking peek.
+  bool peer_gone() noexcept;
   void mark_idle() noexcept { idle_since_ = Clock::now(); }
   void close() noexcept;
 

@@ -17,20 +17,25 @@ ConnectionPool::ConnectionPool(asio::any_io_executor executor, boost::asio::ssl:
       user_agent_(std::move(user_agent)) {}
 
 Task<Result<ConnectionPool::Lease>> ConnectionPool::acquire(const Endpoint& endpoint,
-                                                            const Timeouts& timeouts) {
+                                                            const Timeouts& timeouts, bool fresh) {
   const std::string origin = endpoint.origin();
   for (;;) {
     Host& host = hosts_[origin];
-    // Servers drop idle keep-alive connections after a while; do not hand out those.
+    // Servers drop idle keep-alive connections after a while (node's default is 5 s);
+    // do not hand out those, nor any the server already closed.
     const auto stale_before = Clock::now() - idle_timeout_;
     while (!host.idle.empty() && host.idle.front()->idle_since() < stale_before) {
+      host.idle.front()->close();
       host.idle.erase(host.idle.begin());
       --host.open;
     }
-    if (!host.idle.empty()) {
-      Lease lease{std::move(host.idle.back()), true};
+    while (!host.idle.empty()) {
+      std::unique_ptr<Connection> connection = std::move(host.idle.back());
       host.idle.pop_back();
-      co_return lease;
+      if (!fresh && !connection->peer_gone()) co_return Lease{std::move(connection), true};
+      connection->close();
+      --host.open;
+      if (fresh) break;  // one slot freed is enough
     }
     if (host.open < max_per_host_) {
       ++host.open;

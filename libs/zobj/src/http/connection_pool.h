@@ -25,9 +25,11 @@ class ConnectionPool {
     bool reused = false;
   };
 
-  // An idle connection to `endpoint`, or a new one once fewer than max_per_host are open;
-  // waits for a free slot otherwise (until the timeouts' deadline).
-  zerofs::Task<zerofs::Result<Lease>> acquire(const Endpoint& endpoint, const Timeouts& timeouts);
+  // An idle connection to `endpoint` that is still open (unless `fresh`), or a new one once
+  // fewer than max_per_host are open (with `fresh`, an idle connection is closed to make
+  // room); waits for a free slot otherwise (until the timeouts' deadline).
+  zerofs::Task<zerofs::Result<Lease>> acquire(const Endpoint& endpoint, const Timeouts& timeouts,
+                                              bool fresh = false);
   // Gives the slot back: the connection is kept for reuse when it is fit for it.
   void release(const Endpoint& endpoint, std::unique_ptr<Connection> connection);
   void close_all();

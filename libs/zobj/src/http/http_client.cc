@@ -72,7 +72,7 @@ class Client::Impl {
     timeouts.io = options_.io_timeout;
     timeouts.deadline = exchange->request.deadline;
     for (int attempt = 0;; ++attempt) {
-      Result<ConnectionPool::Lease> lease = co_await pool.acquire(endpoint, timeouts);
+      Result<ConnectionPool::Lease> lease = co_await pool.acquire(endpoint, timeouts, attempt > 0);
       if (!lease) co_return std::unexpected(std::move(lease).error());
       if (lease->reused) reused_.fetch_add(1, std::memory_order_relaxed);
       ExchangeResult result = co_await lease->connection->exchange(exchange->request, timeouts);

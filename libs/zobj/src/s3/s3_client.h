@@ -45,6 +45,8 @@ class Client {
   // "<prefix>/<key>", or `key` when there is no prefix.
   std::string full_key(std::string_view key) const;
   const std::string& bucket() const noexcept { return bucket_; }
+  // Where requests go: "bucket.host" when virtual-hosted, the endpoint's host otherwise.
+  const http::Endpoint& endpoint() const noexcept { return endpoint_; }
   const std::string& prefix() const noexcept { return prefix_; }
   std::string describe() const;
 

@@ -4,7 +4,9 @@
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include "base/log.h"
 #include "s3/s3_store_state.h"
 #include "s3/s3_xml.h"
 
@@ -19,6 +21,7 @@ namespace {
 constexpr std::size_t kMinPartSize = 5u << 20;
 constexpr std::size_t kMaxParts = 10'000;
 constexpr std::size_t kPartConcurrency = 4;
+constexpr int kAbortAttempts = 4;
 
 std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -86,6 +89,30 @@ Task<Result<std::string>> upload_part(s3::Client& client, std::string full_key,
   const auto etag = r->header("ETag");
   if (!etag) co_return zerofs::fail(Errc::permanent, "UploadPart {}: reply has no ETag", number);
   co_return std::string(*etag);
+}
+
+// Aborts a failed multipart upload, retrying a few times on transient failures: the parts
+// of an upload nobody aborts cost storage until a lifecycle rule removes them.
+Task<void> abort_upload(s3::Client& client, const std::string& full_key,
+                        const std::string& upload_id) {
+  std::chrono::milliseconds delay(100);
+  for (int attempt = 1;; ++attempt) {
+    s3::Call abort("DELETE", full_key);
+    abort.query.emplace_back("uploadId", upload_id);
+    Result<http::Response> r = co_await client.send(std::move(abort));
+    // 404 NoSuchUpload: an earlier attempt got through.
+    if (r && (r->status == 200 || r->status == 204 || r->status == 404)) co_return;
+    const Error error =
+        r ? client.error_from(*r, "AbortMultipartUpload", full_key) : std::move(r).error();
+    if (error.code() != Errc::transient || attempt == kAbortAttempts) {
+      zerofs::log::warn("{}: could not abort multipart upload {} of {}: {}", client.describe(),
+                        upload_id, full_key, error.message());
+      co_return;
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    delay *= 4;
+  }
 }
 
 }  // namespace
@@ -248,11 +275,7 @@ Task<Result<ObjectMeta>> S3Store::put_multipart(std::string key, ByteView data,
   // Every failure from here on aborts the upload, so S3 keeps no orphaned parts.
   Result<ObjectMeta> outcome =
       co_await upload_and_complete(*this, *state_, key, data, options, upload_id);
-  if (!outcome) {
-    s3::Call abort("DELETE", full);
-    abort.query.emplace_back("uploadId", upload_id);
-    co_await client.send(std::move(abort));  // best effort: lifecycle rules clean up the rest
-  }
+  if (!outcome) co_await abort_upload(client, full, upload_id);
   co_return outcome;
 }
 

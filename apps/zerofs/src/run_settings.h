@@ -1,0 +1,31 @@
+// What `zerofs run` derives from a Config: the options of the object store and of the
+// filesystem. Pure translation, no I/O, so the mapping is testable on its own.
+#pragma once
+
+#include <string>
+
+#include "appcommon/config.h"
+#include "base/result.h"
+#include "zobj/open_store.h"
+#include "zvfs/config.h"
+
+namespace zerofs::app::cli {
+
+struct RunOptions {
+  bool read_only = false;
+  std::string checkpoint;  // empty: follow the latest state
+  bool compactor = true;   // run compaction in this process
+};
+
+// [aws] (then the AWS_* environment) for s3:// stores; retry and metrics as the app uses
+// them (zobj::open_app_store).
+zobj::StoreOptions store_options_for(const Config& config);
+
+// Everything Filesystem::open needs except the store itself: password, compression, quota,
+// the [lsm] and [cache] settings, and the read-only / checkpoint / compactor choices.
+// Errors (Errc::invalid_argument, naming the key): settings this build cannot honour, such
+// as a separate [wal] store.
+Result<zvfs::FilesystemConfig> filesystem_config_for(const Config& config,
+                                                     const RunOptions& options);
+
+}  // namespace zerofs::app::cli
