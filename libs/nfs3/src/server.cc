@@ -186,7 +186,7 @@ zerofs::Result<std::unique_ptr<RpcServer>> RpcServer::listen(asio::any_io_execut
   dispatch.drc_wait = state->options.drc_wait;
   state->dispatcher = std::make_shared<Dispatcher>(
       nfs, mount, state->options.duplicate_request_cache ? &state->drc : nullptr, dispatch);
-  zerofs::log::info("nfs3: listening on [{}]:{}", address.to_string(), dispatch.port);
+  zerofs::log::debug("nfs3: listening on [{}]:{}", address.to_string(), dispatch.port);
   return std::unique_ptr<RpcServer>(new RpcServer(std::move(state)));
 }
 
