@@ -32,7 +32,7 @@ for a in "$@"; do
   esac
 done
 
-if ! command -v busybox >/dev/null || ! busybox --list | grep -qx depmod; then
+if ! command -v busybox >/dev/null || ! busybox --list | grep -x depmod >/dev/null; then
   die "busybox-static is missing (apt-get install busybox-static)"
 fi
 file_is_static() { ! LC_ALL=C ldd "$1" >/dev/null 2>&1; }

@@ -42,7 +42,7 @@ if [[ "${1:-}" == "--inner" ]]; then
     if [[ "$1" == /* ]]; then
       [[ -S "$1" ]]
     else
-      ss -Hltn "sport = :$1" | grep -q .
+      ss -Hltn "sport = :$1" | grep . >/dev/null
     fi
   }
   if ((${#server[@]})); then

@@ -32,7 +32,7 @@ start() {
   "$bin" run -c zerofs.toml "${run_args[@]}" 2> >(tee "instance-$restarts.log" >&2) &
   pid=$!
 }
-listening() { ss -Hltn "sport = :$nfs_port" | grep -q .; }
+listening() { ss -Hltn "sport = :$nfs_port" | grep . >/dev/null; }
 
 stop() {
   kill -TERM "$pid" 2>/dev/null || true
