@@ -285,7 +285,9 @@ std::optional<zerofs::Error> DbImpl::fatal() const {
 }
 
 void DbImpl::request_stop() {
-  stopping_.store(true);
+  // Once is enough, and must be: ~Db calls it again after close(), possibly once the
+  // io_context that owns the signals' channel service is gone.
+  if (stopping_.exchange(true)) return;
   stop_signal_.close();
   flush_signal_.notify();
   compaction_signal_.notify();
