@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
@@ -46,9 +47,10 @@ void keep_catching_signals(asio::signal_set& signals) {
   });
 }
 
-// What lives for the whole run. Declared before the io_context in serve(), so it is
-// destroyed after it: tasks the io_context still holds (handlers given up on by a drain)
-// may reference the filesystem and the handlers until then.
+// What lives for the whole run. Declared before the io_context in serve(): tasks the
+// io_context still holds (handlers a drain gave up on) may reference the filesystem and the
+// handlers until they end, while the filesystem's timers and channels must be destroyed
+// before the io_context they belong to (see the end of serve()).
 struct Services {
   std::unique_ptr<zvfs::Filesystem> fs;
   std::unique_ptr<nfs3::ZvfsHandlers> nfs;                // NFSv3 and MOUNT
@@ -215,6 +217,22 @@ Result<void> serve(const Config& config, const RunOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   services.servers.clear();  // normally done in the loop; sockets must go before `io`
+  // Let what a drain left behind end now that the filesystem is closed (its calls fail at
+  // once), so the filesystem can go while `io` is still alive.
+  work.reset();
+  signals.cancel();
+  io.restart();
+  io.run_for(std::chrono::seconds(2));
+  if (io.stopped()) {
+    services.nfs.reset();
+    services.fs.reset();
+  } else {
+    // Tasks still parked may touch the filesystem when `io` destroys them: the process is
+    // exiting, so leave it to the operating system rather than free it under them.
+    (void)services.nfs.release();
+    (void)services.fs.release();
+    zerofs::log::warn("requests were still running at exit; they were abandoned");
+  }
   if (failure) std::rethrow_exception(failure);
   return std::move(*outcome);
 }

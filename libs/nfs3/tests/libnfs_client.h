@@ -14,6 +14,7 @@
 
 // libnfs.h defines the macros the raw headers use: keep this order.
 // clang-format off
+#include <cstring>
 #include <nfsc/libnfs.h>
 #include <nfsc/libnfs-raw.h>
 #include <nfsc/libnfs-raw-mount.h>
@@ -25,6 +26,15 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+// libnfs decodes lists into a 4-byte-aligned arena, so a node with 8-byte members may sit at
+// an address its type does not allow: read each node through an aligned copy.
+template <typename T>
+T aligned_copy(const T* node) {
+  T copy;
+  std::memcpy(&copy, node, sizeof copy);
+  return copy;
+}
 
 namespace nfs3::testing {
 

@@ -53,10 +53,12 @@ std::vector<std::string> readdir_all(LibnfsClient& c, const Fh& dir, std::uint32
           if (r.status != NFS3_OK) return;
           const auto& ok = r.READDIR3res_u.resok;
           std::memcpy(verf, ok.cookieverf, NFS3_COOKIEVERFSIZE);
-          for (entry3* e = ok.reply.entries; e != nullptr; e = e->nextentry) {
-            REQUIRE(e->cookie > cookie);  // cookies grow along the walk
-            names.emplace_back(e->name);
-            cookie = e->cookie;
+          for (const entry3* node = ok.reply.entries; node != nullptr;) {
+            const entry3 e = aligned_copy(node);
+            REQUIRE(e.cookie > cookie);  // cookies grow along the walk
+            names.emplace_back(e.name);
+            cookie = e.cookie;
+            node = e.nextentry;
           }
           eof = ok.reply.eof != 0;
         });
@@ -91,15 +93,17 @@ std::vector<std::string> readdirplus_all(LibnfsClient& c, const Fh& dir, std::ui
           if (r.status != NFS3_OK) return;
           const auto& ok = r.READDIRPLUS3res_u.resok;
           std::memcpy(verf, ok.cookieverf, NFS3_COOKIEVERFSIZE);
-          for (entryplus3* e = ok.reply.entries; e != nullptr; e = e->nextentry) {
-            REQUIRE(e->cookie > cookie);
-            REQUIRE(e->name_attributes.attributes_follow);
-            REQUIRE(e->name_handle.handle_follows);
-            REQUIRE(e->name_attributes.post_op_attr_u.attributes.fileid == e->fileid);
+          for (const entryplus3* node = ok.reply.entries; node != nullptr;) {
+            const entryplus3 e = aligned_copy(node);
+            REQUIRE(e.cookie > cookie);
+            REQUIRE(e.name_attributes.attributes_follow);
+            REQUIRE(e.name_handle.handle_follows);
+            REQUIRE(e.name_attributes.post_op_attr_u.attributes.fileid == e.fileid);
             if (sample.empty())
-              sample.emplace_back(Fh::from(e->name_handle.post_op_fh3_u.handle), e->fileid);
-            names.emplace_back(e->name);
-            cookie = e->cookie;
+              sample.emplace_back(Fh::from(e.name_handle.post_op_fh3_u.handle), e.fileid);
+            names.emplace_back(e.name);
+            cookie = e.cookie;
+            node = e.nextentry;
           }
           eof = ok.reply.eof != 0;
         });
@@ -140,16 +144,21 @@ TEST_CASE("libnfs: portmapper, MOUNT and the NFS NULL procedures") {
   c.call<pmap2_dump_result>(
       [&](rpc_cb cb, void* p) { return rpc_pmap2_dump_async(c.rpc(), cb, p); },
       [&](pmap2_dump_result& r) {
-        for (pmap2_mapping_list* m = r.list; m != nullptr; m = m->next)
-          programs.insert(m->map.prog);
+        for (const pmap2_mapping_list* node = r.list; node != nullptr;) {
+          const pmap2_mapping_list m = aligned_copy(node);
+          programs.insert(m.map.prog);
+          node = m.next;
+        }
       });
   CHECK(programs == std::set<std::uint32_t>{100000, 100003, 100005});
 
   std::vector<std::string> exported;
   c.call<exports>([&](rpc_cb cb, void* p) { return rpc_mount3_export_async(c.rpc(), cb, p); },
                   [&](exports& r) {
-                    for (exportnode* e = r; e != nullptr; e = e->ex_next) {
-                      exported.emplace_back(e->ex_dir);
+                    for (const exportnode* node = r; node != nullptr;) {
+                      const exportnode e = aligned_copy(node);
+                      exported.emplace_back(e.ex_dir);
+                      node = e.ex_next;
                     }
                   });
   CHECK(exported == std::vector<std::string>{"/"});
@@ -159,8 +168,10 @@ TEST_CASE("libnfs: portmapper, MOUNT and the NFS NULL procedures") {
   std::vector<std::string> mounted;
   c.call<mountlist>([&](rpc_cb cb, void* p) { return rpc_mount3_dump_async(c.rpc(), cb, p); },
                     [&](mountlist& r) {
-                      for (mountbody* m = r; m != nullptr; m = m->ml_next) {
-                        mounted.push_back(std::string(m->ml_hostname) + ":" + m->ml_directory);
+                      for (const mountbody* node = r; node != nullptr;) {
+                        const mountbody m = aligned_copy(node);
+                        mounted.push_back(std::string(m.ml_hostname) + ":" + m.ml_directory);
+                        node = m.ml_next;
                       }
                     });
   CHECK(mounted == std::vector<std::string>{"127.0.0.1:/"});
