@@ -1,12 +1,12 @@
 #include "base/log.h"
 
+#include <fmt/chrono.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-
-#include <fmt/chrono.h>
 
 namespace zerofs::log {
 
@@ -26,9 +26,11 @@ void set_level(Level l) noexcept { g_level.store(l, std::memory_order_relaxed); 
 Level level() noexcept { return g_level.load(std::memory_order_relaxed); }
 
 bool parse_level(std::string_view name, Level* out) noexcept {
-  static constexpr std::pair<std::string_view, Level> kLevels[] = {
-      {"debug", Level::debug}, {"info", Level::info}, {"warn", Level::warn},
-      {"error", Level::error}, {"off", Level::off}};
+  static constexpr std::pair<std::string_view, Level> kLevels[] = {{"debug", Level::debug},
+                                                                   {"info", Level::info},
+                                                                   {"warn", Level::warn},
+                                                                   {"error", Level::error},
+                                                                   {"off", Level::off}};
   for (const auto& [n, l] : kLevels) {
     if (n == name) {
       *out = l;
@@ -39,8 +41,8 @@ bool parse_level(std::string_view name, Level* out) noexcept {
 }
 
 void write(Level l, std::string_view message) {
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const std::string line =
       fmt::format("{:%Y-%m-%dT%H:%M:%S}Z {:5} {}\n", now, kNames[static_cast<int>(l)], message);
   std::lock_guard lock(g_write_mutex);

@@ -33,8 +33,8 @@ class AsyncMutex {
   };
 
   std::mutex mutex_;
-  bool locked_ = false;          // guarded by mutex_
-  std::deque<Waiter> waiters_;   // guarded by mutex_
+  bool locked_ = false;         // guarded by mutex_
+  std::deque<Waiter> waiters_;  // guarded by mutex_
 };
 
 // Unlocks on destruction; move-only.

@@ -23,7 +23,8 @@ class BlockingFilesystemImpl {
   ~BlockingFilesystemImpl() {
     if (fs_ && !closed_) {
       auto closed = run(fs_->close());
-      if (!closed) zerofs::log::error("closing the filesystem failed: {}", closed.error().to_string());
+      if (!closed)
+        zerofs::log::error("closing the filesystem failed: {}", closed.error().to_string());
     }
     work_.reset();
     io_.stop();
@@ -64,11 +65,11 @@ zerofs::Error closed_error() {
 }  // namespace
 
 // Each forwarding call: fail when closed, else run the Filesystem operation.
-#define ZVFS_BLOCKING_CALL(expr)                         \
-  do {                                                   \
-    Filesystem* fs = impl_->fs();                        \
+#define ZVFS_BLOCKING_CALL(expr)                               \
+  do {                                                         \
+    Filesystem* fs = impl_->fs();                              \
     if (fs == nullptr) return std::unexpected(closed_error()); \
-    return impl_->run(fs->expr);                         \
+    return impl_->run(fs->expr);                               \
   } while (0)
 
 Result<std::unique_ptr<BlockingFilesystem>> BlockingFilesystem::open(FilesystemConfig config,
@@ -98,8 +99,7 @@ Result<Attr> BlockingFilesystem::lookup(const Credentials& cred, Ino parent,
 Result<Attr> BlockingFilesystem::getattr(const Credentials& cred, Ino ino) {
   ZVFS_BLOCKING_CALL(getattr(cred, ino));
 }
-Result<Attr> BlockingFilesystem::setattr(const Credentials& cred, Ino ino,
-                                         const SetAttr& changes) {
+Result<Attr> BlockingFilesystem::setattr(const Credentials& cred, Ino ino, const SetAttr& changes) {
   ZVFS_BLOCKING_CALL(setattr(cred, ino, changes));
 }
 Result<void> BlockingFilesystem::access(const Credentials& cred, Ino ino, std::uint32_t mask) {
@@ -118,8 +118,8 @@ Result<Attr> BlockingFilesystem::mknod(const Credentials& cred, Ino parent, std:
                                        FileType type, std::uint32_t mode, std::uint64_t rdev) {
   ZVFS_BLOCKING_CALL(mknod(cred, parent, name, type, mode, rdev));
 }
-Result<Attr> BlockingFilesystem::symlink(const Credentials& cred, Ino parent,
-                                         std::string_view name, std::string_view target) {
+Result<Attr> BlockingFilesystem::symlink(const Credentials& cred, Ino parent, std::string_view name,
+                                         std::string_view target) {
   ZVFS_BLOCKING_CALL(symlink(cred, parent, name, target));
 }
 Result<std::string> BlockingFilesystem::readlink(const Credentials& cred, Ino ino) {
@@ -133,8 +133,7 @@ Result<void> BlockingFilesystem::unlink(const Credentials& cred, Ino parent,
                                         std::string_view name) {
   ZVFS_BLOCKING_CALL(unlink(cred, parent, name));
 }
-Result<void> BlockingFilesystem::rmdir(const Credentials& cred, Ino parent,
-                                       std::string_view name) {
+Result<void> BlockingFilesystem::rmdir(const Credentials& cred, Ino parent, std::string_view name) {
   ZVFS_BLOCKING_CALL(rmdir(cred, parent, name));
 }
 Result<void> BlockingFilesystem::rename(const Credentials& cred, Ino old_parent,
@@ -142,25 +141,24 @@ Result<void> BlockingFilesystem::rename(const Credentials& cred, Ino old_parent,
                                         std::string_view new_name, unsigned flags) {
   ZVFS_BLOCKING_CALL(rename(cred, old_parent, old_name, new_parent, new_name, flags));
 }
-Result<DirPage> BlockingFilesystem::readdir(const Credentials& cred, Ino dir,
-                                            std::uint64_t cookie, std::size_t max_entries,
-                                            bool plus) {
+Result<DirPage> BlockingFilesystem::readdir(const Credentials& cred, Ino dir, std::uint64_t cookie,
+                                            std::size_t max_entries, bool plus) {
   ZVFS_BLOCKING_CALL(readdir(cred, dir, cookie, max_entries, plus));
 }
 Result<Attr> BlockingFilesystem::open_file(const Credentials& cred, Ino ino, int flags) {
   ZVFS_BLOCKING_CALL(open(cred, ino, flags));
 }
 Result<void> BlockingFilesystem::release(Ino ino) { ZVFS_BLOCKING_CALL(release(ino)); }
-Result<ReadResult> BlockingFilesystem::read(const Credentials& cred, Ino ino,
-                                            std::uint64_t offset, std::uint64_t length) {
+Result<ReadResult> BlockingFilesystem::read(const Credentials& cred, Ino ino, std::uint64_t offset,
+                                            std::uint64_t length) {
   ZVFS_BLOCKING_CALL(read(cred, ino, offset, length));
 }
 Result<Attr> BlockingFilesystem::write(const Credentials& cred, Ino ino, std::uint64_t offset,
                                        zerofs::ByteView data) {
   ZVFS_BLOCKING_CALL(write(cred, ino, offset, data));
 }
-Result<Attr> BlockingFilesystem::punch_hole(const Credentials& cred, Ino ino,
-                                            std::uint64_t offset, std::uint64_t length) {
+Result<Attr> BlockingFilesystem::punch_hole(const Credentials& cred, Ino ino, std::uint64_t offset,
+                                            std::uint64_t length) {
   ZVFS_BLOCKING_CALL(punch_hole(cred, ino, offset, length));
 }
 Result<Attr> BlockingFilesystem::write_zeroes(const Credentials& cred, Ino ino,
@@ -176,9 +174,8 @@ Result<std::string> BlockingFilesystem::getxattr(const Credentials& cred, Ino in
                                                  std::string_view name, std::size_t max_size) {
   ZVFS_BLOCKING_CALL(getxattr(cred, ino, name, max_size));
 }
-Result<void> BlockingFilesystem::setxattr(const Credentials& cred, Ino ino,
-                                          std::string_view name, zerofs::ByteView value,
-                                          int flags) {
+Result<void> BlockingFilesystem::setxattr(const Credentials& cred, Ino ino, std::string_view name,
+                                          zerofs::ByteView value, int flags) {
   ZVFS_BLOCKING_CALL(setxattr(cred, ino, name, value, flags));
 }
 Result<std::vector<std::string>> BlockingFilesystem::listxattr(const Credentials& cred, Ino ino,

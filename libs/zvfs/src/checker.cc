@@ -17,11 +17,11 @@ namespace {
 
 struct InodeSeen {
   Inode inode;
-  std::uint64_t refs = 0;            // dirents naming it
-  Ino named_in = 0;                  // the directory of (one of) those dirents
-  std::uint64_t entries = 0;         // directories: dirents in it
-  std::uint64_t subdirs = 0;         // directories: dirents of directories in it
-  std::uint64_t max_cookie = 0;      // directories: the largest cookie in use
+  std::uint64_t refs = 0;        // dirents naming it
+  Ino named_in = 0;              // the directory of (one of) those dirents
+  std::uint64_t entries = 0;     // directories: dirents in it
+  std::uint64_t subdirs = 0;     // directories: dirents of directories in it
+  std::uint64_t max_cookie = 0;  // directories: the largest cookie in use
   std::uint64_t xattrs = 0;
   bool orphan = false;
 };
@@ -69,11 +69,16 @@ void Checker::visit(std::string_view key, std::string_view value) {
   const auto prefix = keys::prefix_of(key);
   if (!prefix) return problem("empty key");
   switch (*prefix) {
-    case keys::Prefix::system: return visit_system(key, value);
-    case keys::Prefix::inode: return visit_inode(key, value);
-    case keys::Prefix::dirent: return visit_dirent(key, value);
-    case keys::Prefix::dirscan: return visit_dirscan(key, value);
-    case keys::Prefix::chunk: return visit_chunk(key, value);
+    case keys::Prefix::system:
+      return visit_system(key, value);
+    case keys::Prefix::inode:
+      return visit_inode(key, value);
+    case keys::Prefix::dirent:
+      return visit_dirent(key, value);
+    case keys::Prefix::dirscan:
+      return visit_dirscan(key, value);
+    case keys::Prefix::chunk:
+      return visit_chunk(key, value);
     case keys::Prefix::xattr: {
       const auto k = keys::parse_named_key(keys::Prefix::xattr, key);
       auto it = k ? inodes_.find(k->id) : inodes_.end();
@@ -288,8 +293,8 @@ std::string CheckReport::summary() const {
   std::string out = fmt::format(
       "{} problems; {} inodes ({} dirs, {} files), {} entries, {} chunks ({} bytes), {} file "
       "bytes, {} orphans, {} tombstones, {} xattrs",
-      problem_count, inodes, directories, regular_files, entries, chunks, chunk_bytes,
-      file_bytes, orphans, tombstones, xattrs);
+      problem_count, inodes, directories, regular_files, entries, chunks, chunk_bytes, file_bytes,
+      orphans, tombstones, xattrs);
   for (const auto& p : problems) fmt::format_to(std::back_inserter(out), "\n  {}", p);
   return out;
 }

@@ -154,13 +154,14 @@ Task<Result<Attr>> FsCore::zero_range(const Credentials& cred, Ino ino, std::uin
     const std::uint64_t head = offset / kChunkSize;
     if (offset % kChunkSize != 0 || head == full_end) {
       const std::uint64_t head_stop = std::min(zero_end, (head + 1) * kChunkSize);
-      ZF_CO_CHECK(co_await zero_in_chunk(m, ino, head, offset % kChunkSize,
-                                         head_stop - head * kChunkSize));
+      ZF_CO_CHECK(
+          co_await zero_in_chunk(m, ino, head, offset % kChunkSize, head_stop - head * kChunkSize));
     }
     if (zero_end % kChunkSize != 0 && full_end > head) {
       ZF_CO_CHECK(co_await zero_in_chunk(m, ino, full_end, 0, zero_end % kChunkSize));
     }
-    if (first_full < full_end) ZF_CO_CHECK(co_await delete_chunk_range(ino, first_full, full_end, m));
+    if (first_full < full_end)
+      ZF_CO_CHECK(co_await delete_chunk_range(ino, first_full, full_end, m));
   }
   const std::int64_t t = now();
   inode.size = new_size;

@@ -32,8 +32,7 @@ Filesystem::~Filesystem() {
 
 Task<Result<void>> Filesystem::close() { return core_->close(); }
 
-Task<Result<Attr>> Filesystem::lookup(const Credentials& cred, Ino parent,
-                                      std::string_view name) {
+Task<Result<Attr>> Filesystem::lookup(const Credentials& cred, Ino parent, std::string_view name) {
   return core_->lookup(cred, parent, name);
 }
 Task<Result<Attr>> Filesystem::getattr(const Credentials&, Ino ino) { return core_->getattr(ino); }
@@ -57,8 +56,8 @@ Task<Result<Attr>> Filesystem::mknod(const Credentials& cred, Ino parent, std::s
                                      FileType type, std::uint32_t mode, std::uint64_t rdev) {
   return core_->make_node(cred, parent, name, type, mode, rdev, {});
 }
-Task<Result<Attr>> Filesystem::symlink(const Credentials& cred, Ino parent,
-                                       std::string_view name, std::string_view target) {
+Task<Result<Attr>> Filesystem::symlink(const Credentials& cred, Ino parent, std::string_view name,
+                                       std::string_view target) {
   return core_->make_node(cred, parent, name, FileType::symlink, 0777, 0, target);
 }
 Task<Result<std::string>> Filesystem::readlink(const Credentials&, Ino ino) {
@@ -68,8 +67,7 @@ Task<Result<Attr>> Filesystem::link(const Credentials& cred, Ino ino, Ino new_pa
                                     std::string_view new_name) {
   return core_->link(cred, ino, new_parent, new_name);
 }
-Task<Result<void>> Filesystem::unlink(const Credentials& cred, Ino parent,
-                                      std::string_view name) {
+Task<Result<void>> Filesystem::unlink(const Credentials& cred, Ino parent, std::string_view name) {
   return core_->remove(cred, parent, name, false);
 }
 Task<Result<void>> Filesystem::rmdir(const Credentials& cred, Ino parent, std::string_view name) {
@@ -102,16 +100,14 @@ Task<Result<Attr>> Filesystem::punch_hole(const Credentials& cred, Ino ino, std:
                                           std::uint64_t length) {
   return core_->zero_range(cred, ino, offset, length, true);
 }
-Task<Result<Attr>> Filesystem::write_zeroes(const Credentials& cred, Ino ino,
-                                            std::uint64_t offset, std::uint64_t length) {
+Task<Result<Attr>> Filesystem::write_zeroes(const Credentials& cred, Ino ino, std::uint64_t offset,
+                                            std::uint64_t length) {
   return core_->zero_range(cred, ino, offset, length, false);
 }
 Task<Result<void>> Filesystem::fsync(Ino) { return core_->sync(); }
 Task<Result<void>> Filesystem::sync() { return core_->sync(); }
 
-Task<Result<StatFs>> Filesystem::statfs(const Credentials&) {
-  co_return core_->statfs();
-}
+Task<Result<StatFs>> Filesystem::statfs(const Credentials&) { co_return core_->statfs(); }
 
 Task<Result<std::string>> Filesystem::getxattr(const Credentials& cred, Ino ino,
                                                std::string_view name, std::size_t max_size) {
@@ -130,21 +126,19 @@ Task<Result<void>> Filesystem::removexattr(const Credentials& cred, Ino ino,
   return core_->removexattr(cred, ino, name);
 }
 
-Task<Result<void>> Filesystem::change_password(std::string old_password,
-                                               std::string new_password) {
+Task<Result<void>> Filesystem::change_password(std::string old_password, std::string new_password) {
   return core_->change_password(std::move(old_password), std::move(new_password));
 }
 Task<Result<void>> Filesystem::drain_tombstones() { return core_->drain_tombstones(); }
 bool Filesystem::read_only() const noexcept { return core_->read_only(); }
 lsm::Db& Filesystem::db() noexcept { return core_->db(); }
 
-Task<Result<void>> change_password(std::shared_ptr<zobj::ObjectStore> store,
-                                   std::string key_object, std::string url,
-                                   std::string old_password, std::string new_password) {
+Task<Result<void>> change_password(std::shared_ptr<zobj::ObjectStore> store, std::string key_object,
+                                   std::string url, std::string old_password,
+                                   std::string new_password) {
   const KeyStoreParams params(std::move(store), std::move(key_object), std::move(url),
                               std::nullopt);
-  co_return co_await change_key_password(params, std::move(old_password),
-                                         std::move(new_password));
+  co_return co_await change_key_password(params, std::move(old_password), std::move(new_password));
 }
 
 }  // namespace zvfs

@@ -11,7 +11,7 @@ namespace {
 // Inode ids are reserved in blocks: the reservation record always lies above every id
 // handed out, so an id is never reused even when a crash loses the latest creations.
 constexpr std::uint64_t kInoReservationBlock = 1024;
-}
+}  // namespace
 
 std::int64_t FsCore::now() const {
   if (config_.clock) return config_.clock();
@@ -108,8 +108,8 @@ void FsCore::add_entry(Mutation& m, Inode& dir, std::string_view name, const Ino
   dir.mtime_ns = dir.ctime_ns = now_ns;
 }
 
-void FsCore::remove_entry(Mutation& m, Inode& dir, std::string_view name,
-                          const DirentValue& entry, std::int64_t now_ns) {
+void FsCore::remove_entry(Mutation& m, Inode& dir, std::string_view name, const DirentValue& entry,
+                          std::int64_t now_ns) {
   m.batch.del(keys::dirent_key(dir.ino, name));
   m.batch.del(keys::dirscan_key(dir.ino, entry.cookie));
   --dir.entry_count;

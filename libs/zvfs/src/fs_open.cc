@@ -77,8 +77,7 @@ Task<Result<void>> FsCore::bootstrap() {
     co_return Result<void>{};
   }
   if (read_only_) {
-    co_return zerofs::fail(Errc::not_found, "no filesystem in {} to open read-only",
-                           config_.url);
+    co_return zerofs::fail(Errc::not_found, "no filesystem in {} to open read-only", config_.url);
   }
   const std::int64_t t = now();
   Inode root;
@@ -175,8 +174,7 @@ Task<Result<void>> FsCore::change_password(std::string old_password, std::string
   kdf.memlimit = config_.kdf_memlimit;
   const std::string url = config_.url.empty() ? store_->describe() : config_.url;
   KeyStoreParams params(store_, config_.key_object, url, kdf);
-  co_return co_await change_key_password(params, std::move(old_password),
-                                         std::move(new_password));
+  co_return co_await change_key_password(params, std::move(old_password), std::move(new_password));
 }
 
 }  // namespace zvfs

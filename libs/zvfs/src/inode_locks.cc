@@ -5,7 +5,9 @@
 namespace zvfs {
 
 InodeLocks::Guard::Guard(Guard&& o) noexcept
-    : owner_(std::exchange(o.owner_, nullptr)), held_(o.held_), count_(std::exchange(o.count_, 0)) {}
+    : owner_(std::exchange(o.owner_, nullptr)),
+      held_(o.held_),
+      count_(std::exchange(o.count_, 0)) {}
 
 InodeLocks::Guard& InodeLocks::Guard::operator=(Guard&& o) noexcept {
   if (this != &o) {

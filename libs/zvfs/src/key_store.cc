@@ -33,7 +33,8 @@ Task<Result<zcrypt::DataKey>> unwrap_stored(const KeyStoreParams& p, zerofs::Byt
   ZF_CO_TRY(auto record, zcrypt::KeyRecord::parse(bytes));
   auto unwrap = [&record, &password] { return record.unwrap(password); };
   auto key = co_await on_worker(std::move(unwrap));
-  if (!key && key.error().code() == Errc::wrong_password) co_return std::unexpected(wrong_password(p));
+  if (!key && key.error().code() == Errc::wrong_password)
+    co_return std::unexpected(wrong_password(p));
   co_return key;
 }
 

@@ -124,7 +124,8 @@ Task<Result<void>> FsCore::rename(const Credentials& cred, Ino old_parent,
     }
     if (moves_dir) {
       ZF_CO_TRY(auto loop, co_await rename_loop_check(src.ino, new_parent));
-      if (loop) co_return zerofs::fail(Errc::invalid_argument, "cannot move a directory into itself");
+      if (loop)
+        co_return zerofs::fail(Errc::invalid_argument, "cannot move a directory into itself");
       // Its ".." changes, which needs write access to the directory itself.
       ZF_CO_CHECK(check_access(cred, src, kMayWrite));
       if (!dst && nd.nlink >= kMaxLinks) {

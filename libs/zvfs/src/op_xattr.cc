@@ -49,8 +49,8 @@ Result<void> may_read_xattr(const Credentials& cred, const Inode& n, Space space
 
 }  // namespace
 
-Task<Result<std::string>> FsCore::getxattr(const Credentials& cred, Ino ino,
-                                           std::string_view name, std::size_t max_size) {
+Task<Result<std::string>> FsCore::getxattr(const Credentials& cred, Ino ino, std::string_view name,
+                                           std::size_t max_size) {
   ZF_CO_TRY(const Space space, classify(name));
   ZF_CO_TRY(auto inode, co_await load_unlocked(ino));
   ZF_CO_CHECK(may_read_xattr(cred, inode, space));
@@ -69,8 +69,7 @@ Task<Result<void>> FsCore::setxattr(const Credentials& cred, Ino ino, std::strin
                                     zerofs::ByteView value, int flags) {
   ZF_CO_CHECK(check_writable());
   ZF_CO_TRY(const Space space, classify(name));
-  if ((flags & ~(kXattrCreate | kXattrReplace)) != 0 ||
-      flags == (kXattrCreate | kXattrReplace)) {
+  if ((flags & ~(kXattrCreate | kXattrReplace)) != 0 || flags == (kXattrCreate | kXattrReplace)) {
     co_return zerofs::fail(Errc::invalid_argument, "bad setxattr flags {}", flags);
   }
   if (value.size() > kMaxXattrValueBytes) {

@@ -22,8 +22,7 @@ bool may_access(const Credentials& cred, const Inode& inode, std::uint32_t mask)
   return (bits & mask) == mask;
 }
 
-zerofs::Result<void> check_access(const Credentials& cred, const Inode& inode,
-                                  std::uint32_t mask) {
+zerofs::Result<void> check_access(const Credentials& cred, const Inode& inode, std::uint32_t mask) {
   if (may_access(cred, inode, mask)) return {};
   return fail(Errc::access_denied, "permission denied on inode {}", inode.ino);
 }
@@ -38,8 +37,7 @@ bool owns_or_root(const Credentials& cred, const Inode& inode) noexcept {
   return cred.is_root() || cred.uid() == inode.uid;
 }
 
-zerofs::Result<void> check_delete(const Credentials& cred, const Inode& dir,
-                                  const Inode& victim) {
+zerofs::Result<void> check_delete(const Credentials& cred, const Inode& dir, const Inode& victim) {
   ZF_CHECK(check_access(cred, dir, kMayWrite | kMayExec));
   if ((dir.mode & kSticky) != 0 && !cred.is_root() && cred.uid() != victim.uid &&
       cred.uid() != dir.uid) {

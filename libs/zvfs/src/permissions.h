@@ -16,8 +16,7 @@ namespace zvfs {
 // (owner, group, other) is chosen first and only its bits count.
 bool may_access(const Credentials& cred, const Inode& inode, std::uint32_t mask) noexcept;
 // may_access, or access_denied.
-zerofs::Result<void> check_access(const Credentials& cred, const Inode& inode,
-                                  std::uint32_t mask);
+zerofs::Result<void> check_access(const Credentials& cred, const Inode& inode, std::uint32_t mask);
 // Data access by read/write/truncate: may_access, plus the owner override when the
 // credentials ask for it (types.h).
 zerofs::Result<void> check_data_access(const Credentials& cred, const Inode& inode,

@@ -114,9 +114,9 @@ Result<Inode> decode_inode(Ino ino, std::string_view value) {
   std::uint8_t type = 0;
   if (!version_ok(r) || !r.u8(&type) || !valid_file_type(type)) return fail(corrupt("inode"));
   n.type = static_cast<FileType>(type);
-  if (!r.u32(&n.mode) || !r.u32(&n.uid) || !r.u32(&n.gid) || !r.u32(&n.nlink) ||
-      !r.u64(&n.size) || !r.u64(&n.rdev) || !r.i64(&n.atime_ns) || !r.i64(&n.mtime_ns) ||
-      !r.i64(&n.ctime_ns) || !r.u32(&n.xattr_count)) {
+  if (!r.u32(&n.mode) || !r.u32(&n.uid) || !r.u32(&n.gid) || !r.u32(&n.nlink) || !r.u64(&n.size) ||
+      !r.u64(&n.rdev) || !r.i64(&n.atime_ns) || !r.i64(&n.mtime_ns) || !r.i64(&n.ctime_ns) ||
+      !r.u32(&n.xattr_count)) {
     return fail(corrupt("inode"));
   }
   if (n.is_dir()) {

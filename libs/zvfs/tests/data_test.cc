@@ -77,8 +77,7 @@ TEST_CASE("data: sparse files read zeros and store no chunks for holes") {
   REQUIRE(t->write(root_cred(), big.ino, huge, bytes("x")));
   CHECK(t.attr(big.ino).size == huge + 1);
   CHECK(read_all(t, big.ino, huge - 1, 2) == std::string("\0x", 2));
-  CHECK(code_of(t->write(root_cred(), big.ino, kMaxFileSize, bytes("x"))) ==
-        Errc::file_too_large);
+  CHECK(code_of(t->write(root_cred(), big.ino, kMaxFileSize, bytes("x"))) == Errc::file_too_large);
   // Writing zeros over data deletes the chunk.
   REQUIRE(t->write(root_cred(), f.ino, far, bytes(std::string(3, '\0'))));
   report = t->check();
@@ -194,8 +193,7 @@ TEST_CASE("data: quota refuses growth, allows deletes and shrinking") {
   config.max_size_bytes = 100'000;
   FsFixture t(config);
   const Attr f = t.file(kRootIno, "f", pattern(90'000, 1));
-  CHECK(code_of(t->write(root_cred(), f.ino, 90'000, bytes(pattern(20'000, 2)))) ==
-        Errc::no_space);
+  CHECK(code_of(t->write(root_cred(), f.ino, 90'000, bytes(pattern(20'000, 2)))) == Errc::no_space);
   CHECK(t.attr(f.ino).size == 90'000);
   // Overwriting inside the file needs no new space.
   CHECK(t->write(root_cred(), f.ino, 0, bytes(pattern(50'000, 3))));

@@ -16,8 +16,8 @@ namespace zvfs::testing {
 struct ModelNode {
   FileType type = FileType::regular;
   std::uint32_t mode = 0644;
-  std::string data;    // regular files
-  std::string target;  // symlinks
+  std::string data;                    // regular files
+  std::string target;                  // symlinks
   std::map<std::string, Ino> entries;  // directories
   Ino parent = 0;                      // directories
   std::uint32_t nlink = 1;

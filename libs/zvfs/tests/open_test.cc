@@ -6,8 +6,8 @@
 #include <iterator>
 #include <thread>
 
-#include "test_util.h"
 #include "test_support/temp_dir.h"
+#include "test_util.h"
 #include "zobj/file_store.h"
 
 using namespace zvfs;
@@ -64,8 +64,14 @@ TEST_CASE("open: two first starts at once agree on one key") {
   // Both databases open with the one key: had they used different keys, one would fail.
   FilesystemConfig other = test_config(store);
   other.db_prefix = "other/";
-  { FsFixture t(other); t.expect_clean(); }
-  { FsFixture t(store); t.expect_clean(); }
+  {
+    FsFixture t(other);
+    t.expect_clean();
+  }
+  {
+    FsFixture t(store);
+    t.expect_clean();
+  }
 }
 
 TEST_CASE("open: change_password rewraps the key, data stays readable") {
@@ -82,8 +88,8 @@ TEST_CASE("open: change_password rewraps the key, data stays readable") {
   CHECK(t.content(ino) == "secret data");
   // The standalone function (for `zerofs change-password`) works on the store alone.
   zerofs::asio::io_context io;
-  auto changed = zerofs::run_blocking(io, zvfs::change_password(store, "zerofs.key", "mem",
-                                                                "battery staple", "third"));
+  auto changed = zerofs::run_blocking(
+      io, zvfs::change_password(store, "zerofs.key", "mem", "battery staple", "third"));
   REQUIRE(changed);
 }
 
@@ -194,8 +200,8 @@ TEST_CASE("open: the bucket holds neither file names nor file contents in plain 
     CHECK(bytes_of.find(xattr_marker) == std::string::npos);
     CHECK(bytes_of.find("NAME-MARKER") == std::string::npos);
   }
-  CHECK(files >= 3);      // key record, manifest, WAL at least
-  CHECK(total > 4000);    // the content is in there, encrypted
+  CHECK(files >= 3);    // key record, manifest, WAL at least
+  CHECK(total > 4000);  // the content is in there, encrypted
 }
 
 TEST_CASE("open: the blocking facade serves several threads at once") {

@@ -178,10 +178,8 @@ TEST_CASE("permissions: chown rules and the bits a chown clears") {
   const Attr pub = t.dir(kRootIno, "pub", root_cred(), 0777);
   const Attr f = alice_file(t, pub.ino, "f", 06755);
   CHECK(code_of(t->setattr(alice(), f.ino, chown_to(1001, std::nullopt))) == Errc::not_permitted);
-  CHECK(code_of(t->setattr(alice(), f.ino, chown_to(std::nullopt, 2000))) ==
-        Errc::not_permitted);
-  CHECK(code_of(t->setattr(carol(), f.ino, chown_to(std::nullopt, 1000))) ==
-        Errc::not_permitted);
+  CHECK(code_of(t->setattr(alice(), f.ino, chown_to(std::nullopt, 2000))) == Errc::not_permitted);
+  CHECK(code_of(t->setattr(carol(), f.ino, chown_to(std::nullopt, 1000))) == Errc::not_permitted);
   // The owner may change the group to one of hers; suid and sgid (group-exec) go.
   REQUIRE(t->setattr(alice(), f.ino, chown_to(1000, 1000)));
   CHECK(t.attr(f.ino).mode == 0755);

@@ -82,8 +82,7 @@ TEST_CASE("xattr: namespaces and permissions") {
   // user.* only on files and directories.
   auto fifo = t->mknod(root_cred(), pub.ino, "p", FileType::fifo, 0666, 0);
   REQUIRE(fifo);
-  CHECK(code_of(t->setxattr(root_cred(), fifo->ino, "user.x", bytes("1"))) ==
-        Errc::not_permitted);
+  CHECK(code_of(t->setxattr(root_cred(), fifo->ino, "user.x", bytes("1"))) == Errc::not_permitted);
   CHECK(code_of(t->getxattr(root_cred(), fifo->ino, "user.x")) == Errc::no_data);
   // A sticky directory's user attributes belong to its owner.
   const Attr sticky = t.dir(pub.ino, "sticky", alice(), 01777);

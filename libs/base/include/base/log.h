@@ -5,10 +5,10 @@
 // The level is process-wide (set_level, or ZEROFS_LOG=debug|info|warn|error|off).
 #pragma once
 
+#include <fmt/core.h>
+
 #include <string_view>
 #include <utility>
-
-#include <fmt/core.h>
 
 namespace zerofs::log {
 

@@ -5,12 +5,12 @@
 // function; to_errno() gives the POSIX value for embedders.
 #pragma once
 
+#include <fmt/core.h>
+
 #include <expected>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <fmt/core.h>
 
 namespace zerofs {
 
@@ -32,27 +32,27 @@ enum class Errc : unsigned short {
   cancelled,       // the operation was cancelled (shutdown)
 
   // POSIX-like, used by libzvfs and the protocol layers.
-  invalid_argument,      // EINVAL
-  unsupported,           // ENOTSUP / EOPNOTSUPP
-  not_permitted,         // EPERM
-  access_denied,         // EACCES
-  not_a_directory,       // ENOTDIR
-  is_a_directory,        // EISDIR
-  not_empty,             // ENOTEMPTY
-  name_too_long,         // ENAMETOOLONG
-  no_space,              // ENOSPC
-  read_only,             // EROFS
-  cross_device,          // EXDEV
-  too_many_links,        // EMLINK
-  loop,                  // ELOOP
-  stale,                 // ESTALE
-  file_too_large,        // EFBIG
-  bad_handle,            // EBADF
-  no_data,               // ENODATA (xattr absent)
-  range,                 // ERANGE (buffer too small)
-  busy,                  // EBUSY
-  too_big,               // E2BIG
-  would_block,           // EAGAIN
+  invalid_argument,  // EINVAL
+  unsupported,       // ENOTSUP / EOPNOTSUPP
+  not_permitted,     // EPERM
+  access_denied,     // EACCES
+  not_a_directory,   // ENOTDIR
+  is_a_directory,    // EISDIR
+  not_empty,         // ENOTEMPTY
+  name_too_long,     // ENAMETOOLONG
+  no_space,          // ENOSPC
+  read_only,         // EROFS
+  cross_device,      // EXDEV
+  too_many_links,    // EMLINK
+  loop,              // ELOOP
+  stale,             // ESTALE
+  file_too_large,    // EFBIG
+  bad_handle,        // EBADF
+  no_data,           // ENODATA (xattr absent)
+  range,             // ERANGE (buffer too small)
+  busy,              // EBUSY
+  too_big,           // E2BIG
+  would_block,       // EAGAIN
 };
 
 // Stable lower-case name of a code, e.g. "not_found".
@@ -111,19 +111,19 @@ inline std::unexpected<Error> fail(Error error) { return std::unexpected(std::mo
 
 // ZF_TRY(decl, expr): evaluate a Result; on error return it from the enclosing function,
 // otherwise move the value into `decl` (e.g. `ZF_TRY(auto page, parse(bytes));`).
-#define ZF_TRY(decl, expr) ZF_TRY_IMPL(decl, expr, ZEROFS_CONCAT(zf_try_, __LINE__), return)
+#define ZF_TRY(decl, expr) ZF_TRY_IMPL(decl, expr, ZEROFS_CONCAT(zf_try_, __LINE__), return )
 // ZF_CO_TRY: the same inside a coroutine.
-#define ZF_CO_TRY(decl, expr) ZF_TRY_IMPL(decl, expr, ZEROFS_CONCAT(zf_try_, __LINE__), co_return)
-#define ZF_TRY_IMPL(decl, expr, tmp, ret)                  \
-  auto tmp = (expr);                                       \
+#define ZF_CO_TRY(decl, expr) ZF_TRY_IMPL(decl, expr, ZEROFS_CONCAT(zf_try_, __LINE__), co_return )
+#define ZF_TRY_IMPL(decl, expr, tmp, ret)                \
+  auto tmp = (expr);                                     \
   if (!tmp) ret std::unexpected(std::move(tmp).error()); \
   decl = std::move(*tmp)
 
 // ZF_CHECK(expr) / ZF_CO_CHECK(expr): for Result<void> (or when the value is unused).
-#define ZF_CHECK(expr) ZF_CHECK_IMPL(expr, ZEROFS_CONCAT(zf_chk_, __LINE__), return)
-#define ZF_CO_CHECK(expr) ZF_CHECK_IMPL(expr, ZEROFS_CONCAT(zf_chk_, __LINE__), co_return)
-#define ZF_CHECK_IMPL(expr, tmp, ret) \
-  do {                                \
-    auto tmp = (expr);                \
+#define ZF_CHECK(expr) ZF_CHECK_IMPL(expr, ZEROFS_CONCAT(zf_chk_, __LINE__), return )
+#define ZF_CO_CHECK(expr) ZF_CHECK_IMPL(expr, ZEROFS_CONCAT(zf_chk_, __LINE__), co_return )
+#define ZF_CHECK_IMPL(expr, tmp, ret)                      \
+  do {                                                     \
+    auto tmp = (expr);                                     \
     if (!tmp) ret std::unexpected(std::move(tmp).error()); \
   } while (0)

@@ -29,9 +29,7 @@ class BackgroundTasks {
     auto state = state_;
     co_await state->finished.wait_for(state->spawned.load());
   }
-  std::uint64_t running() const {
-    return state_->spawned.load() - state_->finished_count.load();
-  }
+  std::uint64_t running() const { return state_->spawned.load() - state_->finished_count.load(); }
 
  private:
   struct State {

@@ -43,9 +43,8 @@ class BlockingFilesystem {
   zerofs::Result<Attr> getattr(const Credentials& cred, Ino ino);
   zerofs::Result<Attr> setattr(const Credentials& cred, Ino ino, const SetAttr& changes);
   zerofs::Result<void> access(const Credentials& cred, Ino ino, std::uint32_t mask);
-  zerofs::Result<CreateResult> create(const Credentials& cred, Ino parent,
-                                      std::string_view name, std::uint32_t mode,
-                                      bool exclusive);
+  zerofs::Result<CreateResult> create(const Credentials& cred, Ino parent, std::string_view name,
+                                      std::uint32_t mode, bool exclusive);
   zerofs::Result<Attr> mkdir(const Credentials& cred, Ino parent, std::string_view name,
                              std::uint32_t mode);
   zerofs::Result<Attr> mknod(const Credentials& cred, Ino parent, std::string_view name,

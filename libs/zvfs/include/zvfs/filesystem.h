@@ -162,8 +162,8 @@ class Filesystem {
 
 // Rewraps the key record `key_object` in `store` (as Filesystem::change_password, for tools
 // that do not open the filesystem). Errors: not_found (no key record), wrong_password.
-Task<Result<void>> change_password(std::shared_ptr<zobj::ObjectStore> store,
-                                   std::string key_object, std::string url,
-                                   std::string old_password, std::string new_password);
+Task<Result<void>> change_password(std::shared_ptr<zobj::ObjectStore> store, std::string key_object,
+                                   std::string url, std::string old_password,
+                                   std::string new_password);
 
 }  // namespace zvfs

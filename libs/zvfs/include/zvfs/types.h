@@ -169,7 +169,7 @@ struct CreateResult {
 
 struct ReadResult {
   zerofs::Buffer data;  // at most the length asked for; shorter only at end of file
-  bool eof = false;  // the read reached the end of the file
+  bool eof = false;     // the read reached the end of the file
 };
 
 struct StatFs {

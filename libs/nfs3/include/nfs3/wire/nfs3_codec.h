@@ -15,15 +15,18 @@
 #include "nfs3/wire/xdr.h"
 
 // X-macro over every distinct NFSv3 argument and result type.
-#define NFS3_WIRE_MESSAGE_TYPES(X)                                                                 \
-  X(Void)                                                                                          \
-  X(GetattrArgs)                                                                                   \
-  X(GetattrRes) X(SetattrArgs) X(SetattrRes) X(LookupArgs) X(LookupRes) X(AccessArgs) X(AccessRes) \
-      X(ReadlinkArgs) X(ReadlinkRes) X(ReadArgs) X(ReadRes) X(WriteArgs) X(WriteRes) X(CreateArgs) \
-          X(DirOpRes) X(MkdirArgs) X(SymlinkArgs) X(MknodArgs) X(RemoveArgs) X(RemoveRes)          \
-              X(RenameArgs) X(RenameRes) X(LinkArgs) X(LinkRes) X(ReaddirArgs) X(ReaddirRes)       \
-                  X(ReaddirplusArgs) X(ReaddirplusRes) X(FsstatArgs) X(FsstatRes) X(FsinfoRes)     \
-                      X(PathconfRes) X(CommitArgs) X(CommitRes)
+// clang-format off
+#define NFS3_WIRE_MESSAGE_TYPES(X) \
+  X(Void) X(GetattrArgs) X(GetattrRes) X(SetattrArgs) \
+  X(SetattrRes) X(LookupArgs) X(LookupRes) X(AccessArgs) \
+  X(AccessRes) X(ReadlinkArgs) X(ReadlinkRes) X(ReadArgs) \
+  X(ReadRes) X(WriteArgs) X(WriteRes) X(CreateArgs) \
+  X(DirOpRes) X(MkdirArgs) X(SymlinkArgs) X(MknodArgs) \
+  X(RemoveArgs) X(RemoveRes) X(RenameArgs) X(RenameRes) \
+  X(LinkArgs) X(LinkRes) X(ReaddirArgs) X(ReaddirRes) \
+  X(ReaddirplusArgs) X(ReaddirplusRes) X(FsstatArgs) X(FsstatRes) \
+  X(FsinfoRes) X(PathconfRes) X(CommitArgs) X(CommitRes)
+// clang-format on
 
 namespace nfs3::wire {
 
