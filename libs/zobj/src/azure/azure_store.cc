@@ -8,6 +8,7 @@
 #include "azure/azure_store_state.h"
 #include "azure/azure_xml.h"
 #include "http/http_status.h"
+#include "http/ranged_get.h"
 
 namespace zobj {
 
@@ -117,43 +118,25 @@ Task<Result<ObjectMeta>> AzureStore::head(std::string key) {
 
 Task<Result<GetResult>> AzureStore::get(std::string key, std::optional<ByteRange> range) {
   ZF_CO_CHECK(validate_key(key));
-  if (range && range->length == 0) {
+  if (http::range_is_empty(range)) {
     ZF_CO_TRY(ObjectMeta meta, co_await head(std::move(key)));
-    GetResult empty;
-    empty.meta = std::move(meta);
-    co_return empty;
+    co_return http::empty_get(std::move(meta));
   }
   azure::Client& client = *state_->client;
   azure::Call call("GET", client.full_key(key));
-  if (range) {
-    const std::uint64_t last = range->length > UINT64_MAX - range->offset
-                                   ? UINT64_MAX - 1
-                                   : range->offset + range->length - 1;
-    call.headers.emplace_back("x-ms-range", fmt::format("bytes={}-{}", range->offset, last));
-  }
+  if (range) call.headers.emplace_back("x-ms-range", http::range_header_value(*range));
   Result<http::Response> r = co_await client.send(std::move(call));
   if (!r) co_return std::unexpected(r.error().with_context("GET " + key));
-  if (r->status == 416) {
-    // The range starts at or past the end (or the blob is empty): an empty body.
+  if (r->status == 416) {  // the range starts at or past the end
     ZF_CO_TRY(ObjectMeta meta, co_await head(std::move(key)));
-    GetResult empty;
-    empty.meta = std::move(meta);
-    co_return empty;
+    co_return http::empty_get(std::move(meta));
   }
   if (r->status != 200 && r->status != 206) {
     co_return std::unexpected(client.error_from(*r, "GET", key));
   }
   GetResult out;
   out.meta = azure_meta_from_headers(*r, std::move(key));
-  if (range && r->status == 200) {
-    // A server that ignored the range sent everything: keep the part asked for.
-    const std::size_t size = r->body.size();
-    const auto first = static_cast<std::size_t>(std::min<std::uint64_t>(range->offset, size));
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(range->length, size - first));
-    out.data = Buffer::copy_of(r->body.view().subspan(first, n));
-  } else {
-    out.data = std::move(r->body);
-  }
+  out.data = http::range_of_body(*r, range);
   co_return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "gcs/gcs_store_state.h"
 #include "http/http_status.h"
+#include "http/ranged_get.h"
 #include "s3/s3_xml.h"
 
 namespace zobj {
@@ -105,28 +106,19 @@ Task<Result<ObjectMeta>> GcsStore::head(std::string key) {
 
 Task<Result<GetResult>> GcsStore::get(std::string key, std::optional<ByteRange> range) {
   ZF_CO_CHECK(validate_key(key));
-  if (range && range->length == 0) {
+  if (http::range_is_empty(range)) {
     ZF_CO_TRY(ObjectMeta meta, co_await head(std::move(key)));
-    GetResult empty;
-    empty.meta = std::move(meta);
-    co_return empty;
+    co_return http::empty_get(std::move(meta));
   }
   gcs::Client& client = *state_->client;
   gcs::Call call("GET", client.object_path(key));
   call.query.emplace_back("alt", "media");
-  if (range) {
-    const std::uint64_t last = range->length > UINT64_MAX - range->offset
-                                   ? UINT64_MAX - 1
-                                   : range->offset + range->length - 1;
-    call.headers.emplace_back("Range", fmt::format("bytes={}-{}", range->offset, last));
-  }
+  if (range) call.headers.emplace_back("Range", http::range_header_value(*range));
   Result<http::Response> r = co_await client.send(std::move(call));
   if (!r) co_return std::unexpected(r.error().with_context("GET " + key));
-  if (r->status == 416) {
+  if (r->status == 416) {  // the range starts at or past the end
     ZF_CO_TRY(ObjectMeta meta, co_await head(std::move(key)));
-    GetResult empty;
-    empty.meta = std::move(meta);
-    co_return empty;
+    co_return http::empty_get(std::move(meta));
   }
   if (r->status != 200 && r->status != 206) {
     co_return std::unexpected(client.error_from(*r, "GET", key));
@@ -162,7 +154,7 @@ Task<Result<GetResult>> GcsStore::get(std::string key, std::optional<ByteRange> 
     ZF_CO_TRY(ObjectMeta meta, gcs_meta_from_json(m->body.chars(), out.meta.key));
     out.meta.put_id = std::move(meta.put_id);
   }
-  out.data = std::move(r->body);
+  out.data = http::range_of_body(*r, range);
   co_return out;
 }
 
