@@ -7,11 +7,21 @@
 #include <optional>
 
 #include "nfs3/errors.h"
+#include "nfs3/file_handle.h"
 #include "nfs3/handlers.h"
 #include "nfs3/zvfs_handlers.h"
 #include "zvfs/filesystem.h"
 
 namespace nfs3::ops {
+
+// The inode `handle` names; otherwise nullopt with res.status set to BADHANDLE, so a handler
+// can `if (!ino) co_return res;`.
+template <typename Res>
+std::optional<std::uint64_t> inode_of(const wire::NfsFh3& handle, Res& res) {
+  auto ino = handle_inode(handle);
+  if (!ino) res.status = wire::Nfsstat3::badhandle;
+  return ino;
+}
 
 wire::Ftype3 to_ftype3(zvfs::FileType type) noexcept;
 wire::NfsTime3 to_nfstime3(std::int64_t ns) noexcept;

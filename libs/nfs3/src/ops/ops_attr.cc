@@ -10,11 +10,8 @@ using wire::Nfsstat3;
 Task<wire::GetattrRes> ZvfsHandlers::getattr(const CallContext& ctx,
                                              const wire::GetattrArgs& args) {
   wire::GetattrRes res;
-  const auto ino = handle_inode(args.object);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.object, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *ino);
   if (!attr) {
@@ -28,11 +25,8 @@ Task<wire::GetattrRes> ZvfsHandlers::getattr(const CallContext& ctx,
 Task<wire::SetattrRes> ZvfsHandlers::setattr(const CallContext& ctx,
                                              const wire::SetattrArgs& args) {
   wire::SetattrRes res;
-  const auto ino = handle_inode(args.object);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.object, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, true);
   auto before = co_await fs_.getattr(cred, *ino);
   if (!before) {
@@ -63,11 +57,8 @@ Task<wire::SetattrRes> ZvfsHandlers::setattr(const CallContext& ctx,
 
 Task<wire::LookupRes> ZvfsHandlers::lookup(const CallContext& ctx, const wire::LookupArgs& args) {
   wire::LookupRes res;
-  const auto dir = handle_inode(args.what.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.what.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto found = co_await fs_.lookup(cred, *dir, args.what.name);
   res.dir_attributes = co_await post_op_attr(fs_, cred, *dir, options_.fsid);
@@ -82,11 +73,8 @@ Task<wire::LookupRes> ZvfsHandlers::lookup(const CallContext& ctx, const wire::L
 
 Task<wire::AccessRes> ZvfsHandlers::access(const CallContext& ctx, const wire::AccessArgs& args) {
   wire::AccessRes res;
-  const auto ino = handle_inode(args.object);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.object, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *ino);
   if (!attr) {
@@ -121,11 +109,8 @@ Task<wire::AccessRes> ZvfsHandlers::access(const CallContext& ctx, const wire::A
 Task<wire::ReadlinkRes> ZvfsHandlers::readlink(const CallContext& ctx,
                                                const wire::ReadlinkArgs& args) {
   wire::ReadlinkRes res;
-  const auto ino = handle_inode(args.symlink);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.symlink, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto target = co_await fs_.readlink(cred, *ino);
   res.symlink_attributes = co_await post_op_attr(fs_, cred, *ino, options_.fsid);
@@ -139,11 +124,8 @@ Task<wire::ReadlinkRes> ZvfsHandlers::readlink(const CallContext& ctx,
 
 Task<wire::FsstatRes> ZvfsHandlers::fsstat(const CallContext& ctx, const wire::FsstatArgs& args) {
   wire::FsstatRes res;
-  const auto ino = handle_inode(args.fsroot);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.fsroot, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *ino);
   if (!attr) {
@@ -168,11 +150,8 @@ Task<wire::FsstatRes> ZvfsHandlers::fsstat(const CallContext& ctx, const wire::F
 
 Task<wire::FsinfoRes> ZvfsHandlers::fsinfo(const CallContext& ctx, const wire::FsinfoArgs& args) {
   wire::FsinfoRes res;
-  const auto ino = handle_inode(args.fsroot);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.fsroot, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *ino);
   if (!attr) {
@@ -194,11 +173,8 @@ Task<wire::FsinfoRes> ZvfsHandlers::fsinfo(const CallContext& ctx, const wire::F
 Task<wire::PathconfRes> ZvfsHandlers::pathconf(const CallContext& ctx,
                                                const wire::PathconfArgs& args) {
   wire::PathconfRes res;
-  const auto ino = handle_inode(args.object);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.object, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *ino);
   if (!attr) {

@@ -11,11 +11,8 @@ using wire::Nfsstat3;
 
 Task<wire::ReadRes> ZvfsHandlers::read(const CallContext& ctx, const wire::ReadArgs& args) {
   wire::ReadRes res;
-  const auto ino = handle_inode(args.file);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.file, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, true);
   const std::uint32_t count = std::min(args.count, options_.max_io_size);
   auto got = co_await fs_.read(cred, *ino, args.offset, count);
@@ -32,11 +29,8 @@ Task<wire::ReadRes> ZvfsHandlers::read(const CallContext& ctx, const wire::ReadA
 
 Task<wire::WriteRes> ZvfsHandlers::write(const CallContext& ctx, const wire::WriteArgs& args) {
   wire::WriteRes res;
-  const auto ino = handle_inode(args.file);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.file, res);
+  if (!ino) co_return res;
   // RFC 1813 §3.3.7: `count` bytes of `data` are written; a count beyond the data sent is
   // a malformed request.
   if (args.count > args.data.size()) {
@@ -70,11 +64,8 @@ Task<wire::WriteRes> ZvfsHandlers::write(const CallContext& ctx, const wire::Wri
 
 Task<wire::CommitRes> ZvfsHandlers::commit(const CallContext& ctx, const wire::CommitArgs& args) {
   wire::CommitRes res;
-  const auto ino = handle_inode(args.file);
-  if (!ino) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto ino = inode_of(args.file, res);
+  if (!ino) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto before = co_await fs_.getattr(cred, *ino);
   if (!before) {

@@ -100,11 +100,8 @@ Task<zerofs::Result<zvfs::Attr>> create_checked(zvfs::Filesystem& fs, const zvfs
 
 Task<wire::CreateRes> ZvfsHandlers::create(const CallContext& ctx, const wire::CreateArgs& args) {
   wire::CreateRes res;
-  const auto dir = handle_inode(args.where.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.where.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, true);
   res.dir_wcc.before = co_await pre_op_attr(fs_, cred, *dir);
   zerofs::Result<zvfs::Attr> made;
@@ -126,11 +123,8 @@ Task<wire::CreateRes> ZvfsHandlers::create(const CallContext& ctx, const wire::C
 
 Task<wire::MkdirRes> ZvfsHandlers::mkdir(const CallContext& ctx, const wire::MkdirArgs& args) {
   wire::MkdirRes res;
-  const auto dir = handle_inode(args.where.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.where.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   res.dir_wcc.before = co_await pre_op_attr(fs_, cred, *dir);
   const std::uint32_t mode = args.attributes.mode.value_or(kDefaultDirMode) & zvfs::kPermMask;
@@ -151,11 +145,8 @@ Task<wire::MkdirRes> ZvfsHandlers::mkdir(const CallContext& ctx, const wire::Mkd
 Task<wire::SymlinkRes> ZvfsHandlers::symlink(const CallContext& ctx,
                                              const wire::SymlinkArgs& args) {
   wire::SymlinkRes res;
-  const auto dir = handle_inode(args.where.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.where.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   res.dir_wcc.before = co_await pre_op_attr(fs_, cred, *dir);
   auto made = co_await fs_.symlink(cred, *dir, args.where.name, args.symlink_data);
@@ -170,11 +161,8 @@ Task<wire::SymlinkRes> ZvfsHandlers::symlink(const CallContext& ctx,
 
 Task<wire::MknodRes> ZvfsHandlers::mknod(const CallContext& ctx, const wire::MknodArgs& args) {
   wire::MknodRes res;
-  const auto dir = handle_inode(args.where.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.where.dir, res);
+  if (!dir) co_return res;
   zvfs::FileType type = zvfs::FileType::fifo;
   std::uint64_t rdev = 0;
   switch (args.type) {
@@ -211,11 +199,8 @@ Task<wire::MknodRes> ZvfsHandlers::mknod(const CallContext& ctx, const wire::Mkn
 
 Task<wire::RemoveRes> ZvfsHandlers::remove(const CallContext& ctx, const wire::RemoveArgs& args) {
   wire::RemoveRes res;
-  const auto dir = handle_inode(args.object.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.object.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   res.dir_wcc.before = co_await pre_op_attr(fs_, cred, *dir);
   auto done = co_await fs_.unlink(cred, *dir, args.object.name);
@@ -226,11 +211,8 @@ Task<wire::RemoveRes> ZvfsHandlers::remove(const CallContext& ctx, const wire::R
 
 Task<wire::RmdirRes> ZvfsHandlers::rmdir(const CallContext& ctx, const wire::RmdirArgs& args) {
   wire::RmdirRes res;
-  const auto dir = handle_inode(args.object.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.object.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   res.dir_wcc.before = co_await pre_op_attr(fs_, cred, *dir);
   auto done = co_await fs_.rmdir(cred, *dir, args.object.name);

@@ -39,11 +39,8 @@ std::size_t batch_for(std::size_t budget, std::size_t min_entry) noexcept {
 Task<wire::ReaddirRes> ZvfsHandlers::readdir(const CallContext& ctx,
                                              const wire::ReaddirArgs& args) {
   wire::ReaddirRes res;
-  const auto dir = handle_inode(args.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *dir);
   if (!attr) {
@@ -89,11 +86,8 @@ Task<wire::ReaddirRes> ZvfsHandlers::readdir(const CallContext& ctx,
 Task<wire::ReaddirplusRes> ZvfsHandlers::readdirplus(const CallContext& ctx,
                                                      const wire::ReaddirplusArgs& args) {
   wire::ReaddirplusRes res;
-  const auto dir = handle_inode(args.dir);
-  if (!dir) {
-    res.status = Nfsstat3::badhandle;
-    co_return res;
-  }
+  const auto dir = inode_of(args.dir, res);
+  if (!dir) co_return res;
   const zvfs::Credentials cred = credentials(ctx, options_, false);
   auto attr = co_await fs_.getattr(cred, *dir);
   if (!attr) {
