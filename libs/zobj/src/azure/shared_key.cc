@@ -9,6 +9,8 @@
 #include <ctime>
 #include <map>
 
+#include "http/cloud_common.h"
+
 namespace zobj::azure {
 
 namespace {
@@ -17,23 +19,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// Folds runs of whitespace into one space and trims the ends.
-std::string folded(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  bool space = false;
-  for (const char c : v) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
   }
   return out;
 }
@@ -98,7 +83,8 @@ std::string string_to_sign(std::string_view account, const SharedKeyInput& input
   if (input.headers != nullptr) {
     for (const http::Header& h : *input.headers) {
       std::string name = lower(h.name);
-      if (name.starts_with("x-ms-")) ms.emplace_back(std::move(name), folded(h.value));
+      if (name.starts_with("x-ms-"))
+        ms.emplace_back(std::move(name), http::fold_whitespace(h.value));
     }
   }
   std::sort(ms.begin(), ms.end());

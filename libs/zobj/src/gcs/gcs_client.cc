@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/cloud_common.h"
 #include "http/http_status.h"
 
 namespace zobj::gcs {
@@ -23,12 +24,7 @@ Result<std::unique_ptr<Client>> Client::create(std::string bucket, std::string p
   // Plain http only where it was asked for by name (an emulator or a test fake).
   const bool allow_http = url.starts_with("http://");
   ZF_TRY(client->endpoint_, http::parse_endpoint(url, allow_http));
-  http::ClientOptions options;
-  options.max_connections_per_host = settings.max_connections;
-  options.connect_timeout = settings.connect_timeout;
-  options.io_timeout = settings.io_timeout;
-  options.allow_http = allow_http;
-  options.ca_file = settings.ca_file;
+  http::ClientOptions options = http::client_options(settings, allow_http);
   ZF_TRY(client->http_, http::Client::create(std::move(options)));
   if (!settings.anonymous) {
     if (settings.service_account.empty()) {
@@ -44,19 +40,10 @@ Result<std::unique_ptr<Client>> Client::create(std::string bucket, std::string p
 }
 
 std::string Client::full_key(std::string_view key) const {
-  if (prefix_.empty()) return std::string(key);
-  std::string out;
-  out.reserve(prefix_.size() + 1 + key.size());
-  out += prefix_;
-  out += '/';
-  out += key;
-  return out;
+  return http::prefixed_key(prefix_, key);
 }
 
-std::string Client::describe() const {
-  return prefix_.empty() ? fmt::format("gs://{}", bucket_)
-                         : fmt::format("gs://{}/{}", bucket_, prefix_);
-}
+std::string Client::describe() const { return http::store_url("gs", bucket_, prefix_); }
 
 std::string Client::objects_path(bool upload) const {
   return fmt::format("{}{}/storage/v1/b/{}/o", endpoint_.base_path, upload ? "/upload" : "",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "http/cloud_common.h"
 #include "http/http_status.h"
 #include "s3/s3_xml.h"
 
@@ -58,30 +59,16 @@ Result<std::unique_ptr<Client>> Client::create(std::string bucket, std::string p
     return zerofs::fail(Errc::invalid_argument,
                         "S3 credentials need both an access key id and a secret access key");
   }
-  http::ClientOptions options;
-  options.max_connections_per_host = settings.max_connections;
-  options.connect_timeout = settings.connect_timeout;
-  options.io_timeout = settings.io_timeout;
-  options.allow_http = settings.allow_http;
-  options.ca_file = settings.ca_file;
+  http::ClientOptions options = http::client_options(settings, settings.allow_http);
   ZF_TRY(client->http_, http::Client::create(std::move(options)));
   return client;
 }
 
 std::string Client::full_key(std::string_view key) const {
-  if (prefix_.empty()) return std::string(key);
-  std::string out;
-  out.reserve(prefix_.size() + 1 + key.size());
-  out += prefix_;
-  out += '/';
-  out += key;
-  return out;
+  return http::prefixed_key(prefix_, key);
 }
 
-std::string Client::describe() const {
-  return prefix_.empty() ? fmt::format("s3://{}", bucket_)
-                         : fmt::format("s3://{}/{}", bucket_, prefix_);
-}
+std::string Client::describe() const { return http::store_url("s3", bucket_, prefix_); }
 
 std::string Client::target_path(std::string_view key) const {
   std::string path = endpoint_.base_path;

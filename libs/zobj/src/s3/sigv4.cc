@@ -8,6 +8,8 @@
 #include <array>
 #include <ctime>
 
+#include "http/cloud_common.h"
+
 namespace zobj::s3 {
 
 namespace {
@@ -37,23 +39,6 @@ Digest hmac(const Digest& key, std::string_view data) { return hmac(key.data(), 
 bool unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == '~';
-}
-
-// Trims and folds runs of spaces, as the canonical header form requires.
-std::string canonical_value(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  bool space = false;
-  for (const char c : v) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 std::string lower(std::string_view s) {
@@ -121,7 +106,7 @@ Signature sign_v4(const Credentials& credentials, std::string_view region, std::
   std::vector<std::pair<std::string, std::string>> headers;
   if (input.headers != nullptr) {
     for (const http::Header& h : *input.headers) {
-      headers.emplace_back(lower(h.name), canonical_value(h.value));
+      headers.emplace_back(lower(h.name), http::fold_whitespace(h.value));
     }
   }
   std::stable_sort(headers.begin(), headers.end(),
