@@ -27,6 +27,8 @@ std::optional<Errc> errc_for_code(std::string_view code) {
   if (code == "NoSuchKey") return Errc::not_found;
   if (code == "NoSuchBucket") return Errc::permanent;
   if (code == "PreconditionFailed") return Errc::precondition_failed;
+  // S3's error code (HTTP 501) for a request feature the server lacks, e.g. a header an
+  // S3-compatible store does not know: retrying cannot help.
   if (code == "NotImplemented") return Errc::unsupported;
   if (code == "AccessDenied" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
       code == "ExpiredToken" || code == "InvalidToken" || code == "TokenRefreshRequired") {
