@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace zobj::object_file {
 
@@ -21,6 +23,77 @@ Result<struct stat> stat_fd(int fd, const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::unexpected(posix::errno_error(errno, "stat", path));
   return st;
+}
+
+// Payloads at least this large are written with O_DIRECT through a reused, aligned staging
+// buffer. Every object is fdatasynced anyway, so the page cache would only add a copy, and
+// allocating a page-cache page per byte written is the slowest part of a buffered write on a
+// machine whose free memory is not yet backed (a fresh VM: ~250 MB/s buffered vs 1.6 GB/s
+// direct on the CI machine). Small objects stay buffered: for them the syscalls dominate.
+constexpr std::size_t kDirectMinBytes = 256 * 1024;
+constexpr std::size_t kDirectAlign = 4096;  // satisfies 512-byte and 4 KiB logical blocks
+constexpr std::size_t kStagingBytes = 1 << 20;
+
+struct FreeDeleter {
+  void operator()(std::byte* p) const noexcept { std::free(p); }
+};
+
+// One staging buffer per I/O thread, allocated once: no allocation per object.
+std::byte* staging_buffer() {
+  thread_local const std::unique_ptr<std::byte, FreeDeleter> buffer(
+      static_cast<std::byte*>(std::aligned_alloc(kDirectAlign, kStagingBytes)));
+  return buffer.get();
+}
+
+enum class DirectWrite { done, unsupported };
+
+// Writes `parts` from offset 0 of an O_DIRECT descriptor in aligned pieces, then cuts the
+// zero padding of the last piece off with ftruncate. `unsupported` when the file system
+// refuses direct I/O before anything was written (the caller then writes buffered).
+Result<DirectWrite> write_direct(int fd, std::span<const ByteView> parts, const std::string& path) {
+  std::byte* stage = staging_buffer();
+  if (stage == nullptr) return DirectWrite::unsupported;
+  std::uint64_t offset = 0;
+  std::size_t filled = 0;
+  const auto flush = [&](std::size_t length) -> Result<DirectWrite> {
+    std::size_t done = 0;
+    while (done < length) {
+      const ssize_t n =
+          ::pwrite(fd, stage + done, length - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EINVAL && offset == 0 && done == 0) return DirectWrite::unsupported;
+      if (n < 0) return std::unexpected(posix::errno_error(errno, "write", path));
+      if (n == 0) return zerofs::fail(Errc::permanent, "write of {} made no progress", path);
+      done += static_cast<std::size_t>(n);
+    }
+    offset += length;
+    return DirectWrite::done;
+  };
+  std::uint64_t total = 0;
+  for (ByteView part : parts) {
+    total += part.size();
+    while (!part.empty()) {
+      const std::size_t n = std::min(part.size(), kStagingBytes - filled);
+      std::memcpy(stage + filled, part.data(), n);
+      filled += n;
+      part = part.subspan(n);
+      if (filled == kStagingBytes) {
+        ZF_TRY(const DirectWrite w, flush(kStagingBytes));
+        if (w == DirectWrite::unsupported) return w;
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) {
+    const std::size_t padded = (filled + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    std::memset(stage + filled, 0, padded - filled);
+    ZF_TRY(const DirectWrite w, flush(padded));
+    if (w == DirectWrite::unsupported) return w;
+    if (::ftruncate(fd, static_cast<off_t>(total)) != 0) {
+      return std::unexpected(posix::errno_error(errno, "truncate", path));
+    }
+  }
+  return DirectWrite::done;
 }
 
 }  // namespace
@@ -84,9 +157,33 @@ Result<std::int64_t> write_new(const std::string& path, std::string_view etag,
                                std::string_view put_id, ByteView payload) {
   std::array<std::byte, file_layout::kMaxHeaderBytes> header{};
   const std::size_t header_size = file_layout::encode_header(etag, put_id, header.data());
-  ZF_TRY(posix::UniqueFd fd, posix::open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
   const std::array<ByteView, 2> parts = {ByteView(header.data(), header_size), payload};
-  ZF_CHECK(posix::write_all(fd.get(), parts, path));
+  bool direct = payload.size() >= kDirectMinBytes;
+  posix::UniqueFd fd;
+  if (direct) {
+    fd = posix::UniqueFd(
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0644));
+    if (!fd && errno != EINVAL) return std::unexpected(posix::errno_error(errno, "open", path));
+    if (!fd) {
+      // A file system without O_DIRECT (older tmpfs) refuses it, possibly after creating the
+      // file; `path` is this put's own temporary name.
+      ::unlink(path.c_str());
+      direct = false;
+    }
+  }
+  if (!fd) {
+    ZF_TRY(fd, posix::open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
+  }
+  DirectWrite written = DirectWrite::unsupported;
+  if (direct) {
+    ZF_TRY(written, write_direct(fd.get(), parts, path));
+  }
+  if (written == DirectWrite::unsupported) {
+    if (direct && ::fcntl(fd.get(), F_SETFL, 0) != 0) {
+      return std::unexpected(posix::errno_error(errno, "fcntl", path));
+    }
+    ZF_CHECK(posix::write_all(fd.get(), parts, path));
+  }
   if (::fdatasync(fd.get()) != 0) {
     return std::unexpected(posix::errno_error(errno, "fdatasync", path));
   }
