@@ -125,8 +125,8 @@ Task<Result<void>> DbImpl::open_writer() {
   visible_seq_.store(last);
   if (options_.wal_enabled) {
     wal_ = std::make_unique<WalWriter>(
-        executor_, params_.wal_store ? params_.wal_store : params_.store, params_.prefix,
-        *params_.transformer, options_, fence_id + 1, last);
+        executor_, cpu_pool_->get_executor(), params_.wal_store ? params_.wal_store : params_.store,
+        params_.prefix, *params_.transformer, options_, fence_id + 1, last);
   }
   zerofs::log::info("lsm: opened {}{} as writer epoch {} (manifest {}, sequence {}, WAL from {})",
                     params_.store->describe(), params_.prefix, epoch_, bumped.id, last,

@@ -12,7 +12,7 @@ using zerofs::Errc;
 using zerofs::Result;
 using zerofs::Task;
 
-WalWriter::WalWriter(zerofs::asio::any_io_executor executor,
+WalWriter::WalWriter(zerofs::asio::any_io_executor executor, zerofs::asio::any_io_executor cpu,
                      std::shared_ptr<zobj::ObjectStore> store, std::string prefix,
                      const BlockTransformer& transformer, const Options& options,
                      std::uint64_t next_id, SequenceNumber durable_seq)
@@ -20,6 +20,8 @@ WalWriter::WalWriter(zerofs::asio::any_io_executor executor,
       prefix_(std::move(prefix)),
       transformer_(transformer),
       options_(options),
+      io_(executor),
+      cpu_(std::move(cpu)),
       signal_(std::move(executor)),
       durable_(durable_seq),
       next_id_(next_id),
@@ -35,7 +37,11 @@ bool WalWriter::append(const WriteBatch& batch) {
     if (current_.empty()) first_append_ = std::chrono::steady_clock::now();
     current_.append(batch);
     last_appended_seq_ = batch.sequence() + batch.count() - 1;
+    // Cut at the size right away (sealing starts on the CPU pool), rather than when the loop
+    // next runs: under a steady stream the objects keep their size and their seals overlap
+    // the upload in progress.
     full = current_.byte_size() >= options_.wal_flush_bytes;
+    if (full) seal_locked();
   }
   if (full) signal_.notify();
   return full;
@@ -48,10 +54,23 @@ std::size_t WalWriter::buffered_bytes() const {
 
 void WalWriter::seal_locked() {
   if (current_.empty()) return;
-  Sealed s{next_id_++, current_.last_sequence(), std::move(current_)};
-  current_ = WalBuffer();
-  last_assigned_id_ = s.id;
-  sealed_.push_back(std::move(s));
+  auto job = std::make_shared<SealJob>(io_);
+  job->buffer = std::move(current_);
+  if (spare_.empty()) {
+    current_ = WalBuffer();
+    current_.reserve(options_.wal_flush_bytes + options_.wal_flush_bytes / 8);
+  } else {
+    current_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  const std::uint64_t id = next_id_++;
+  last_assigned_id_ = id;
+  sealed_.push_back(Sealed{id, job->buffer.last_sequence(), zobj::new_put_id(), job});
+  zerofs::asio::post(cpu_, [job, id, &transformer = transformer_] {
+    job->bytes = job->buffer.seal(id, transformer);
+    job->buffer.reset();
+    job->done.set();
+  });
 }
 
 std::uint64_t WalWriter::cut() {
@@ -85,10 +104,12 @@ void WalWriter::stop() {
 }
 
 Task<Result<void>> WalWriter::put_object(Sealed& sealed) {
-  ZF_CO_TRY(Buffer bytes, sealed.buffer.seal(sealed.id, transformer_));
+  co_await sealed.job->done.wait();
+  if (!sealed.job->bytes) co_return std::unexpected(sealed.job->bytes.error());
+  const zerofs::ByteView bytes = sealed.job->bytes->view();
   const std::size_t size = bytes.size();
-  auto put = co_await store_->put(prefix_ + wal_object_key(sealed.id), std::move(bytes),
-                                  zobj::PutOptions::create());
+  zobj::PutOptions options(zobj::PutMode::create_if_absent, {}, sealed.put_id);
+  auto put = co_await store_->put(prefix_ + wal_object_key(sealed.id), bytes, std::move(options));
   if (!put) {
     if (put.error().code() == Errc::already_exists) {
       co_return zerofs::fail(Errc::fenced,
@@ -118,6 +139,7 @@ Task<void> WalWriter::store_sealed() {
       last_stored_id_.store(front->id);
       {
         std::lock_guard lock(mutex_);
+        if (spare_.size() < 2) spare_.push_back(std::move(front->job->buffer));
         sealed_.pop_front();
       }
       durable_.advance(last);

@@ -1,9 +1,13 @@
 // WalWriter: group commit of write batches into WAL objects.
 //
-// The Db appends every batch under its write mutex; a background loop seals the buffer into a
-// WAL object and stores it with create-if-absent at the next id. One object is in flight at a
-// time, so ids stay contiguous and a new writer's fence at the next id always stops an older
-// writer (a gap could let a zombie's late PUT land after the fence). A flush happens when
+// The Db appends every batch under its write mutex; a cut buffer becomes the next WAL object.
+// It is sealed (compressed + encrypted) on the CPU pool as soon as it is cut, so the next
+// object's seal overlaps this one's upload and the Db's thread never seals. Uploads use
+// create-if-absent and one object is in flight at a time, so ids stay contiguous and a new
+// writer's fence at the next id always stops an older writer (a gap could let a zombie's late
+// PUT land after the fence). Each object keeps one put-id across its retries, so an upload
+// that was stored but reported failed is recognised as ours, not as a fence. A flush happens
+// when
 //   - the buffer reaches Options::wal_flush_bytes,
 //   - someone asks (request_flush(): flush(), await_durable(), memtable freeze), or
 //   - Options::flush_interval has passed since the buffer received its first batch.
@@ -25,8 +29,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/async.h"
+#include "compaction/done_event.h"
 #include "lsm/options.h"
 #include "lsm/transformer.h"
 #include "lsm/write_batch.h"
@@ -47,12 +53,16 @@ class WalWriter {
  public:
   // `next_id` is the first id this writer may use (the fence's id + 1); `durable_seq` the
   // highest sequence already durable (everything replayed at open).
-  WalWriter(zerofs::asio::any_io_executor executor, std::shared_ptr<zobj::ObjectStore> store,
-            std::string prefix, const BlockTransformer& transformer, const Options& options,
-            std::uint64_t next_id, SequenceNumber durable_seq);
+  // `cpu` runs the seals; `transformer` must outlive every job queued there (the Db joins its
+  // pool before releasing the transformer).
+  WalWriter(zerofs::asio::any_io_executor executor, zerofs::asio::any_io_executor cpu,
+            std::shared_ptr<zobj::ObjectStore> store, std::string prefix,
+            const BlockTransformer& transformer, const Options& options, std::uint64_t next_id,
+            SequenceNumber durable_seq);
 
   // --- with the Db write mutex held
-  // True when the buffer reached wal_flush_bytes: the writer's loop is due to run.
+  // True when the buffer reached wal_flush_bytes and was cut into an object: the loop is due
+  // to store it.
   bool append(const WriteBatch& batch);
   std::size_t buffered_bytes() const;
   // Seals the current buffer (if not empty) as the next object and returns the id of the
@@ -76,10 +86,19 @@ class WalWriter {
   void stop();
 
  private:
+  // A cut buffer and its seal. Shared with the job on the CPU pool, so a job still running
+  // when the writer goes away touches only memory it co-owns.
+  struct SealJob {
+    explicit SealJob(zerofs::asio::any_io_executor io) : done(std::move(io)) {}
+    WalBuffer buffer;              // reset (capacity kept) once sealed, for reuse
+    zerofs::Result<Buffer> bytes;  // the object; valid once done is set
+    DoneEvent done;
+  };
   struct Sealed {
     std::uint64_t id;
     SequenceNumber last_seq;
-    WalBuffer buffer;
+    std::string put_id;  // the same on every attempt
+    std::shared_ptr<SealJob> job;
   };
   void seal_locked();
   zerofs::Task<void> store_sealed();
@@ -91,6 +110,8 @@ class WalWriter {
   const BlockTransformer& transformer_;
   const Options options_;
 
+  const zerofs::asio::any_io_executor io_;
+  const zerofs::asio::any_io_executor cpu_;
   Signal signal_;
   SequenceWaiter durable_;
   WalWriterStats stats_;
@@ -101,6 +122,7 @@ class WalWriter {
   WalBuffer current_;                                   // guarded by mutex_
   std::chrono::steady_clock::time_point first_append_;  // guarded by mutex_
   std::deque<Sealed> sealed_;                           // guarded by mutex_
+  std::vector<WalBuffer> spare_;                        // guarded by mutex_; stored, reset
   std::uint64_t next_id_;                               // guarded by mutex_
   std::uint64_t last_assigned_id_ = 0;                  // guarded by mutex_
   SequenceNumber last_appended_seq_ = 0;                // guarded by mutex_

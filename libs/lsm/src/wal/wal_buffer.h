@@ -44,6 +44,8 @@ class WalBuffer {
 
   // Empties the buffer, keeping its capacity.
   void reset();
+  // Makes room for `bytes` of batches without reallocating.
+  void reserve(std::size_t bytes) { payload_.reserve(kCountRoom + bytes); }
 
  private:
   // Room at the front for the batch-count varint, which is only known at seal().
