@@ -34,9 +34,10 @@ Nfsstat3 to_nfsstat3(Errc code) noexcept {
       return Nfsstat3::io;
     case Errc::corrupt:
       return Nfsstat3::io;
-    // A fenced writer can no longer change anything: it behaves as a read-only server.
+    // A newer writer took over: what this one buffered since its last durable write is lost.
+    // That is an I/O error (the one RFC 1813 lets COMMIT return), not a read-only filesystem.
     case Errc::fenced:
-      return Nfsstat3::rofs;
+      return Nfsstat3::io;
     case Errc::read_only:
       return Nfsstat3::rofs;
     case Errc::invalid_argument:

@@ -15,7 +15,7 @@ TEST_CASE("to_nfsstat3 maps every error code") {
   CHECK(to_nfsstat3(Errc::cancelled) == Nfsstat3::jukebox);
   CHECK(to_nfsstat3(Errc::permanent) == Nfsstat3::io);
   CHECK(to_nfsstat3(Errc::integrity) == Nfsstat3::io);
-  CHECK(to_nfsstat3(Errc::fenced) == Nfsstat3::rofs);
+  CHECK(to_nfsstat3(Errc::fenced) == Nfsstat3::io);
   CHECK(to_nfsstat3(Errc::read_only) == Nfsstat3::rofs);
   CHECK(to_nfsstat3(Errc::invalid_argument) == Nfsstat3::inval);
   CHECK(to_nfsstat3(Errc::unsupported) == Nfsstat3::notsupp);

@@ -1,6 +1,8 @@
 // ZvfsHandlers called directly (no sockets) on a real zvfs filesystem: the semantics that an
 // ordinary client rarely exercises (stale and foreign handles, EXCLUSIVE create replays,
 // write verifiers, readdir budgets and cookie verifiers, AUTH_NONE, read-only ACCESS).
+#include <chrono>
+
 #include "nfs3/file_handle.h"
 #include "nfs3/wire/nfs3_codec.h"
 #include "test_support/catch.h"
@@ -119,6 +121,43 @@ TEST_CASE("WRITE: UNSTABLE with the instance's verifier, FILE_SYNC when asked, C
   // Another instance (a server restart) has another verifier.
   ZvfsHandlers again(s->fs());
   CHECK_FALSE(again.write_verifier() == h.write_verifier());
+}
+
+TEST_CASE("a fenced server answers WRITE and COMMIT with IO (never OK)") {
+  nfs3::testing::ZvfsServerOptions o;
+  o.url = "memory://nfs3-fenced-writer";
+  // Only COMMIT makes data durable, so the old server learns of the fence from a COMMIT.
+  o.flush_interval = std::chrono::hours(1);
+  auto old = ZvfsServer::start(o);
+  REQUIRE(old);
+  auto& h = (*old)->handlers();
+  const CallContext root = user(0, 0);
+  const CreateRes made = (*old)->run(h.create(root, create_args("f", CreateMode::guarded)));
+  REQUIRE(made.obj);
+  const WriteArgs before{*made.obj, 0, 6, StableHow::unstable, zerofs::as_bytes("before")};
+  REQUIRE((*old)->run(h.write(root, before)).status == Nfsstat3::ok);
+  const CommitArgs commit{*made.obj, 0, 0};
+  REQUIRE((*old)->run(h.commit(root, commit)).status == Nfsstat3::ok);
+
+  auto newer = ZvfsServer::start(o);  // a second writer on the same store fences the first
+  REQUIRE(newer);
+  // Not heard of yet: an UNSTABLE write is only buffered, and acknowledged as such.
+  const WriteArgs after{*made.obj, 6, 5, StableHow::unstable, zerofs::as_bytes("after")};
+  const WriteRes buffered = (*old)->run(h.write(root, after));
+  REQUIRE(buffered.status == Nfsstat3::ok);
+  CHECK(buffered.committed == StableHow::unstable);
+  // The COMMIT that would make it durable finds the fence (RFC 1813 §3.3.21 allows IO here).
+  CHECK((*old)->run(h.commit(root, commit)).status == Nfsstat3::io);
+  CHECK((*old)->run(h.write(root, after)).status == Nfsstat3::io);
+  WriteArgs file_sync = after;
+  file_sync.stable = StableHow::file_sync;
+  CHECK((*old)->run(h.write(root, file_sync)).status == Nfsstat3::io);
+  CHECK((*old)->run(h.commit(root, commit)).status == Nfsstat3::io);
+
+  const ReadArgs read{*made.obj, 0, 100};
+  const ReadRes got = (*newer)->run((*newer)->handlers().read(root, read));
+  REQUIRE(got.status == Nfsstat3::ok);
+  CHECK(got.data.chars() == "before");
 }
 
 TEST_CASE("READDIR: TOOSMALL, BAD_COOKIE, budgets respected") {
