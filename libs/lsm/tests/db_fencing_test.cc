@@ -53,7 +53,10 @@ TEST_CASE("fencing: a second writer fences the first, which never writes again")
     CHECK((co_await b->get("after-fence")).value() == std::nullopt);
     REQUIRE(co_await b->put("b", "B"));
     REQUIRE(co_await b->close());
-    (void)co_await a->close();
+    // The fenced writer stops, and says it could not make its writes durable.
+    auto closed = co_await a->close();
+    REQUIRE_FALSE(closed);
+    CHECK(closed.error().code() == Errc::fenced);
     auto c = (co_await Db::open(params(store))).value();
     CHECK((co_await c->get("after-fence")).value() == std::nullopt);
     CHECK((co_await c->get("more")).value() == std::nullopt);

@@ -69,7 +69,8 @@ struct OpenParams {
   std::string prefix;  // "" or ending in '/'
   Options options;
   std::shared_ptr<const BlockTransformer> transformer;
-  // A separate store for WAL objects (fixed when the database is created), or null.
+  // A separate store for WAL objects (fixed when the database is created), or null. Opening
+  // with the other choice fails with Errc::invalid_argument before the manifest is changed.
   std::shared_ptr<zobj::ObjectStore> wal_store;
 };
 
@@ -105,7 +106,9 @@ class Db {
   Task<Result<void>> compact_until_idle();
   // Runs one garbage-collection pass now; returns the number of objects deleted.
   Task<Result<std::size_t>> collect_garbage();
-  // Makes everything durable and stops background work. Idempotent.
+  // Makes everything durable and stops background work. Idempotent. A writer that was fenced
+  // (or hit another fatal error) still stops, and reports that error: what it accepted since
+  // may not be durable.
   Task<Result<void>> close();
 
   Task<Result<CheckpointInfo>> create_checkpoint(std::string name);

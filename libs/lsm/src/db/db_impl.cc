@@ -301,6 +301,9 @@ Task<Result<void>> DbImpl::close() {
     closed_ = true;
   }
   Result<void> result;
+  // A writer that was fenced (or failed for good) cannot make what it accepted durable: say so,
+  // so that a server stopping now does not report a clean shutdown.
+  if (auto f = fatal(); f && role_ == DbRole::writer) result = std::unexpected(*f);
   if (role_ == DbRole::writer && !fatal()) {
     if (wal_) {
       result = co_await wal_->flush();
