@@ -17,7 +17,10 @@ function(zerofs_add_test)
   endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE zerofs::test_support ${T_LIBS} zerofs::warnings)
+  # --warn NoTests: a registered name that matches no test case fails instead of passing
+  # silently (a ';' in a test name once split names and hid tests this way).
   catch_discover_tests(${T_NAME}
+    EXTRA_ARGS --warn NoTests
     PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "unit;${T_LABELS}"
     TEST_PREFIX "${T_NAME}:")
 endfunction()

@@ -66,7 +66,7 @@ TEST_CASE("maintenance: compaction under concurrent writes loses nothing") {
 }
 
 TEST_CASE(
-    "maintenance: deleted data is reclaimed by compaction + GC; a checkpoint keeps its view") {
+    "maintenance: deleted data is reclaimed by compaction + GC, a checkpoint keeps its view") {
   auto store = memory_store();
   run([&]() -> Task<void> {
     Options o = small_options();

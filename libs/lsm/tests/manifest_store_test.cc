@@ -45,7 +45,7 @@ StoredManifest commit_n(ManifestStore& store, StoredManifest base, int count) {
 
 }  // namespace
 
-TEST_CASE("load_latest of an empty database is nullopt; create_initial writes manifest 1 once") {
+TEST_CASE("load_latest of an empty database is nullopt, create_initial writes manifest 1 once") {
   Fixture f;
   ManifestStore store = f.open();
   auto empty = run(store.load_latest());

@@ -95,7 +95,7 @@ TEST_CASE("gcs: a key the token endpoint does not trust is unauthorized") {
   CHECK_THAT(put.error().message(), Catch::Contains("Invalid JWT Signature"));
 }
 
-TEST_CASE("gcs: etags are generations; unknown ones fail the right way") {
+TEST_CASE("gcs: etags are generations, unknown ones fail the right way") {
   auto store =
       zobj::GcsStore::open(zobj::testing::GcsFake::kBucket, zobj::testing::unique_prefix("gen"),
                            zobj::testing::shared_gcs_fake().settings())

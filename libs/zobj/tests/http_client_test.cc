@@ -211,7 +211,7 @@ TEST_CASE("http: a server that never answers times out as a transient error") {
   CHECK(cut.error().code() == zerofs::Errc::transient);
 }
 
-TEST_CASE("http: refused connections are transient; plain http needs allow_http") {
+TEST_CASE("http: refused connections are transient, plain http needs allow_http") {
   http::Endpoint nobody;
   nobody.tls = false;
   nobody.host = "127.0.0.1";

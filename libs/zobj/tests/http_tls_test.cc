@@ -217,7 +217,7 @@ std::unique_ptr<http::Client> tls_client(std::string ca_file) {
 
 }  // namespace
 
-TEST_CASE("https: the server is verified against ca_file; bodies stream intact; reuse") {
+TEST_CASE("https: the server is verified against ca_file, bodies stream intact, reuse") {
   TestPki pki;
   TlsServer server(pki);
   auto client = tls_client(pki.ca_file);

@@ -44,7 +44,7 @@ TEST_CASE("memory://name is shared by every opener, memory:// is private") {
   MemoryStore::forget("open-store-test");
 }
 
-TEST_CASE("cloud schemes parse; azure:// and gs:// open their stores") {
+TEST_CASE("cloud schemes parse, azure:// and gs:// open their stores") {
   for (const char* name :
        {"AZURE_STORAGE_ACCOUNT_NAME", "AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_ENDPOINT",
         "GOOGLE_APPLICATION_CREDENTIALS", "STORAGE_EMULATOR_HOST"}) {

@@ -6,7 +6,7 @@
 
 using namespace zobj;
 
-TEST_CASE("addressing: virtual-hosted or path-style as configured; session tokens are signed") {
+TEST_CASE("addressing: virtual-hosted or path-style as configured, session tokens are signed") {
   S3Settings settings;
   settings.endpoint = "https://objects.example.net:9443/base";
   settings.access_key_id = "AKID";

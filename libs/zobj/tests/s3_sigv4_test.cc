@@ -298,7 +298,7 @@ TEST_CASE("S3 XML: errors, list pages, multipart and delete replies") {
         "&quot;e2&quot;</ETag></Part></CompleteMultipartUpload>");
 }
 
-TEST_CASE("HTTP statuses map onto the zobj taxonomy; Retry-After is read") {
+TEST_CASE("HTTP statuses map onto the zobj taxonomy, Retry-After is read") {
   using zerofs::Errc;
   CHECK(http::errc_for_status(404) == Errc::not_found);
   CHECK(http::errc_for_status(412) == Errc::precondition_failed);
@@ -326,7 +326,7 @@ TEST_CASE("HTTP statuses map onto the zobj taxonomy; Retry-After is read") {
   CHECK(hinted.with_context("ctx").retry_after_ms() == 2000);
 }
 
-TEST_CASE("endpoints and Redis URLs parse; plain http must be allowed") {
+TEST_CASE("endpoints and Redis URLs parse, plain http must be allowed") {
   auto ep = http::parse_endpoint("https://s3.eu-west-1.amazonaws.com", false).value();
   CHECK(ep.tls);
   CHECK(ep.port == 443);

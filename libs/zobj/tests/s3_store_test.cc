@@ -128,7 +128,7 @@ TEST_CASE("s3: objects above the threshold go up in parts, conditions included",
   }
 }
 
-TEST_CASE("s3: del_many removes keys in batches; missing keys are fine", "[s3]") {
+TEST_CASE("s3: del_many removes keys in batches, missing keys are fine", "[s3]") {
   for (const bool redis : {false, true}) {
     auto store = open_s3(redis ? redis_settings() : native_settings(), "batch");
     SyncStore sync(*store);

@@ -13,7 +13,7 @@
 using namespace zvfs;
 using namespace zvfs::testing;
 
-TEST_CASE("open: the filesystem persists across reopen; the key record is an object") {
+TEST_CASE("open: the filesystem persists across reopen, the key record is an object") {
   auto store = zobj::MemoryStore::create();
   Ino ino = 0;
   {

@@ -197,7 +197,7 @@ TEST_CASE("permissions: chown rules and the bits a chown clears") {
   CHECK(t.attr(d.ino).mode == 02755);
 }
 
-TEST_CASE("permissions: chmod by the owner only; sgid dropped for a non-member") {
+TEST_CASE("permissions: chmod by the owner only, sgid dropped for a non-member") {
   FsFixture t;
   const Attr pub = t.dir(kRootIno, "pub", root_cred(), 0777);
   const Attr f = alice_file(t, pub.ino, "f", 0644);
@@ -228,7 +228,7 @@ TEST_CASE("permissions: utimens rules") {
   CHECK(t.attr(f.ino).mtime_ns == 1'000'000'000);
 }
 
-TEST_CASE("permissions: open checks the access it asks for; owner override for NFS") {
+TEST_CASE("permissions: open checks the access it asks for, owner override for NFS") {
   FsFixture t;
   const Attr pub = t.dir(kRootIno, "pub", root_cred(), 0777);
   const Attr f = alice_file(t, pub.ino, "f", 0444);

@@ -75,7 +75,7 @@ Task<void> finish(std::shared_ptr<zobj::ObjectStore> store) {
 
 }  // namespace
 
-TEST_CASE("tombstone: crashes while draining leave a consistent filesystem; the drain ends") {
+TEST_CASE("tombstone: crashes while draining leave a consistent filesystem, the drain ends") {
   auto store = zobj::MemoryStore::create();
   {
     zerofs::asio::io_context io;

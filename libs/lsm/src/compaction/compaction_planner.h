@@ -38,9 +38,12 @@ struct CompactionPlannerOptions {
   std::size_t max_merge_width = 16;
   std::size_t max_sorted_runs = 8;
   // (c): merge everything into a new bottom run once the deletions above the bottom run are
-  // at least this share of its entries (and at least min_tombstones of them).
+  // at least this share of its entries (and at least min_tombstones of them). The ratio keeps
+  // the cost in proportion to the database; the floor only spares a tiny database a full
+  // merge per handful of deletes (a higher floor left small databases holding deleted data
+  // for good once the deletes stopped).
   double tombstone_ratio = 0.25;
-  std::uint64_t min_tombstones = 256;
+  std::uint64_t min_tombstones = 16;
 
   static CompactionPlannerOptions from(const Options& options) {
     CompactionPlannerOptions o;
