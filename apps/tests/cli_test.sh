@@ -136,9 +136,9 @@ unix_socket = "'"$work"'/nfs.sock"'
     write_config '[servers.nfs]
 addresses = ["127.0.0.1:0"]
 [wal]
-url = "file://'"$work"'/wal"'
+url = "file://'"$work"'/z.toml/wal"'
     expect 1 "$zerofs" run -c "$work/z.toml"
-    contains err "[wal]: a separate WAL store is not supported by this build"
+    contains err "zerofs run: wal.url file://$work/z.toml/wal: "
     # A port that is taken: the listener error names the section and the address.
     write_config '[servers.nfs]
 addresses = ["127.0.0.1:0"]'

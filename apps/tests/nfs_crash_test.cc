@@ -5,7 +5,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "nfs_test_client.h"
@@ -23,10 +25,12 @@ using zerofs::apptest::WriteVerifier;
 constexpr std::chrono::seconds kTimeout{60};
 constexpr const char* kPassword = "crash-test-password";
 
-// A file:// store in `dir`, NFS on an ephemeral port of 127.0.0.1, no other server.
-std::string write_config(const zerofs::testing::TempDir& dir) {
+// A file:// store in `dir`, NFS on an ephemeral port of 127.0.0.1, no other server; with
+// `separate_wal`, the WAL in a file:// store of its own ([wal]).
+std::string write_config(const zerofs::testing::TempDir& dir, bool separate_wal = false) {
   const std::string path = dir.path() / "zerofs.toml";
-  std::ofstream(path) << fmt::format(R"([cache]
+  std::ofstream(path) << fmt::format(
+      R"([cache]
 dir = "{0}/cache"
 
 [storage]
@@ -35,9 +39,18 @@ encryption_password = "${{ZEROFS_PASSWORD}}"
 
 [servers.nfs]
 addresses = ["127.0.0.1:0"]
-)",
-                                     dir.path().string());
+{1})",
+      dir.path().string(),
+      separate_wal ? fmt::format("\n[wal]\nurl = \"file://{}/wal\"\n", dir.path().string()) : "");
   return path;
+}
+
+// Objects the file:// store at `root` holds under "<dir>/" (its layout: zobj/file_store.h).
+std::size_t objects_in(const std::filesystem::path& root, const std::string& dir) {
+  const std::filesystem::path path = root / (dir + "%");
+  if (!std::filesystem::is_directory(path)) return 0;
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path),
+                                                std::filesystem::directory_iterator()));
 }
 
 std::unique_ptr<ServerProcess> start_server(const std::string& config) {
@@ -127,4 +140,38 @@ TEST_CASE("SIGTERM drains, makes uncommitted writes durable and exits 0") {
   // A second clean stop, without clients, is clean too.
   restarted->send_signal(SIGINT);
   REQUIRE(restarted->wait_exit(kTimeout) == 0);
+}
+
+TEST_CASE("a separate [wal] store receives the WAL, and the setting is fixed at creation") {
+  zerofs::testing::TempDir dir;
+  const std::string config = write_config(dir, true);
+  const std::string data = pattern(200'000, 'w');
+
+  auto server = start_server(config);
+  zerofs::apptest::FileHandle file;
+  {
+    auto client = NfsTestClient::mount(server->nfs_port());
+    file = client->create("through-the-wal");
+    REQUIRE(client->write(file, 0, data, Stable::unstable).count == data.size());
+    client->commit(file);
+  }
+  REQUIRE(server->log().find("with its WAL at file://") != std::string::npos);
+  server->send_signal(SIGTERM);
+  REQUIRE(server->wait_exit(kTimeout) == 0);
+  CHECK(objects_in(dir.path() / "wal", "wal") > 0);
+  CHECK(objects_in(dir.path() / "store", "wal") == 0);
+  CHECK(objects_in(dir.path() / "store", "manifest") > 0);
+
+  auto restarted = start_server(config);
+  {
+    auto client = NfsTestClient::mount(restarted->nfs_port());
+    REQUIRE(client->read(file, 0, 1 << 20) == data);
+  }
+  restarted->send_signal(SIGTERM);
+  REQUIRE(restarted->wait_exit(kTimeout) == 0);
+
+  // Without the [wal] section the WAL tail would be missed: zerofs refuses to start.
+  const std::string without = write_config(dir, false);
+  REQUIRE_THROWS_WITH(start_server(without),
+                      Catch::Matchers::Contains("restore the [wal] section"));
 }

@@ -40,18 +40,23 @@ void apply_memory_budget(std::uint64_t bytes, lsm::Options& lsm) {
   lsm.block_cache_bytes = bytes - lsm.meta_cache_bytes;
 }
 
+// The config's credentials first; the environment (AWS_*, AZURE_STORAGE_*,
+// GOOGLE_APPLICATION_CREDENTIALS) fills what they leave empty.
+void apply_credentials(const std::optional<AwsConfig>& aws, const std::optional<AzureConfig>& azure,
+                       const std::optional<GcpConfig>& gcp, zobj::StoreOptions& options) {
+  if (aws) apply_aws(*aws, options.s3);
+  options.s3.apply_environment();
+  if (azure) apply_azure(*azure, options.azure);
+  options.azure.apply_environment();
+  if (gcp) apply_gcp(*gcp, options.gcs);
+  options.gcs.apply_environment();
+}
+
 }  // namespace
 
 zobj::StoreOptions store_options_for(const Config& config) {
   zobj::StoreOptions options;
-  // The config first; the environment (AWS_*, AZURE_STORAGE_*, GOOGLE_APPLICATION_CREDENTIALS)
-  // fills what it leaves empty.
-  if (config.aws) apply_aws(*config.aws, options.s3);
-  options.s3.apply_environment();
-  if (config.azure) apply_azure(*config.azure, options.azure);
-  options.azure.apply_environment();
-  if (config.gcp) apply_gcp(*config.gcp, options.gcs);
-  options.gcs.apply_environment();
+  apply_credentials(config.aws, config.azure, config.gcp, options);
   // Only SSTs: they are immutable and read again and again; WAL and manifest objects are read
   // once per start. The filesystem's database sits at the store's root (db_prefix "").
   options.disk_cache.dir = config.cache.dir;
@@ -60,15 +65,20 @@ zobj::StoreOptions store_options_for(const Config& config) {
   return options;
 }
 
+zobj::StoreOptions wal_store_options_for(const WalConfig& wal) {
+  zobj::StoreOptions options;
+  // Only [wal.*]: the main store's [aws] / [azure] / [gcp] are another account's credentials.
+  apply_credentials(wal.aws, wal.azure, wal.gcp, options);
+  // No disk cache: WAL objects are read once, at start, and deleted soon after.
+  options.metrics_name = "wal";
+  return options;
+}
+
 Result<zvfs::FilesystemConfig> filesystem_config_for(const Config& config,
                                                      const RunOptions& options) {
-  if (config.wal) {
-    return fail(Errc::invalid_argument,
-                "[wal]: a separate WAL store is not supported by this build; remove the "
-                "section to keep the WAL in the main store");
-  }
   zvfs::FilesystemConfig fs;
   fs.url = config.storage.url;
+  if (config.wal) fs.wal_url = config.wal->url;
   fs.password = config.storage.encryption_password;
   fs.compression = config.filesystem.compression.to_string();
   fs.max_size_bytes = config.filesystem.max_size_bytes;  // kUnlimitedBytes == kNoQuota

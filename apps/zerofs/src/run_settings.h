@@ -21,10 +21,15 @@ struct RunOptions {
 // them (zobj::open_app_store).
 zobj::StoreOptions store_options_for(const Config& config);
 
-// Everything Filesystem::open needs except the store itself: password, compression, quota,
-// the [lsm] and [cache] settings, and the read-only / checkpoint / compactor choices.
-// Errors (Errc::invalid_argument, naming the key): settings this build cannot honour, such
-// as a separate [wal] store.
+// The options of the separate WAL store ([wal]): [wal.aws] / [wal.azure] / [wal.gcp] only
+// (the environment fills what they leave empty, as for the main store; [aws] and friends do
+// not apply), no disk cache, metrics labelled store="wal".
+zobj::StoreOptions wal_store_options_for(const WalConfig& wal);
+
+// Everything Filesystem::open needs except the stores themselves: the store URLs (wal_url
+// from [wal], empty without it), password, compression, quota, the [lsm] and [cache]
+// settings, and the read-only / checkpoint / compactor choices. Errors
+// (Errc::invalid_argument, naming the key): settings this build cannot honour.
 Result<zvfs::FilesystemConfig> filesystem_config_for(const Config& config,
                                                      const RunOptions& options);
 

@@ -112,11 +112,21 @@ class Runner {
     }
     ZF_CO_TRY(auto fs_config, filesystem_config_for(config_, options_));
     fs_config.store = std::move(*store);
+    if (config_.wal) {
+      const zobj::StoreOptions wal_options = wal_store_options_for(*config_.wal);
+      auto wal_store = zobj::open_app_store(config_.wal->url, wal_options);
+      if (!wal_store) {
+        co_return fail(wal_store.error().code(), "wal.url {}: {}", config_.wal->url,
+                       wal_store.error().message());
+      }
+      fs_config.wal_store = std::move(*wal_store);
+    }
     auto fs = co_await zvfs::Filesystem::open(std::move(fs_config));
     if (!fs) co_return describe_open_failure(fs.error(), config_);
     services_.fs = std::move(*fs);
     services_.fs_open = true;
-    zerofs::log::info("opened the filesystem at {}{}", config_.storage.url,
+    zerofs::log::info("opened the filesystem at {}{}{}", config_.storage.url,
+                      config_.wal ? fmt::format(" with its WAL at {}", config_.wal->url) : "",
                       services_.fs->read_only() ? " (read-only)" : "");
 
     nfs3::ZvfsHandlersOptions handler_options;

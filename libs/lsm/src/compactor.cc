@@ -37,6 +37,8 @@ class CompactorImpl {
     if (!latest) {
       co_return fail(Errc::not_found, "no database under '{}': nothing to compact", params_.prefix);
     }
+    // GC deletes WAL objects: with the wrong WAL store it would leave the real ones behind.
+    ZF_CO_CHECK(check_wal_store_choice(latest->state, params_.wal_store != nullptr));
     // Bumped from whatever state the commit lands on, so two compactors opening at once
     // end up with different epochs (the later commit wins).
     ZF_CO_TRY(const StoredManifest taken, co_await manifests_.update([](ManifestState& s) {

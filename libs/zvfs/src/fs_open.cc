@@ -51,6 +51,17 @@ Task<Result<void>> FsCore::open_key_and_db() {
   } else {
     ZF_CO_TRY(store_, zobj::open_app_store(config_.url));
   }
+  std::shared_ptr<zobj::ObjectStore> wal_store = config_.wal_store;
+  if (!wal_store && !config_.wal_url.empty()) {
+    zobj::StoreOptions wal_options;
+    wal_options.metrics_name = "wal";
+    auto opened = zobj::open_app_store(config_.wal_url, wal_options);
+    if (!opened) {
+      co_return zerofs::fail(opened.error().code(), "the WAL store {}: {}", config_.wal_url,
+                             opened.error().message());
+    }
+    wal_store = std::move(*opened);
+  }
   const std::string url = config_.url.empty() ? store_->describe() : config_.url;
   zcrypt::KdfParams kdf;
   kdf.opslimit = config_.kdf_opslimit;
@@ -59,7 +70,8 @@ Task<Result<void>> FsCore::open_key_and_db() {
   ZF_CO_TRY(auto dek, co_await open_data_key(key_params, config_.password, !read_only_));
   ZF_CO_TRY(auto compression, zcrypt::Compression::parse(config_.compression));
   ZF_CO_TRY(auto transformer, ZcryptBlockTransformer::for_data_key(dek, compression));
-  lsm::OpenParams params(store_, config_.db_prefix, config_.lsm, std::move(transformer));
+  lsm::OpenParams params(store_, config_.db_prefix, config_.lsm, std::move(transformer),
+                         std::move(wal_store));
   ZF_CO_TRY(db_, co_await lsm::Db::open(std::move(params)));
   co_return Result<void>{};
 }

@@ -88,9 +88,13 @@ Task<Result<void>> DbImpl::open_writer() {
   }
   // Take ownership: a new writer epoch fences the previous writer's manifest commits (and the
   // compactor epoch too when compaction runs in this process).
+  // The WAL store choice is checked inside the delta so that a mismatched open commits
+  // nothing and so does not fence the writer that is running with the right one.
   std::uint64_t epoch = 0, compactor_epoch = 0;
+  const bool separate_wal = params_.wal_store != nullptr;
   ZF_CO_TRY(StoredManifest bumped,
             co_await manifests_->update([&](ManifestState& s) -> Result<bool> {
+              ZF_CHECK(check_wal_store_choice(s, separate_wal));
               s.writer_epoch += 1;
               epoch = s.writer_epoch;
               if (options_.compaction_enabled) {
@@ -101,12 +105,6 @@ Task<Result<void>> DbImpl::open_writer() {
             }));
   epoch_ = epoch;
   compactor_epoch_ = compactor_epoch;
-  if (bumped.state.separate_wal_store != (params_.wal_store != nullptr)) {
-    co_return zerofs::fail(Errc::invalid_argument,
-                           "this database was created {} a separate WAL store; the [wal] setting "
-                           "cannot change after creation",
-                           bumped.state.separate_wal_store ? "with" : "without");
-  }
   install_version(bumped);
   flushed_.advance(bumped.state.last_l0_seq);
   {
@@ -205,6 +203,7 @@ Task<Result<void>> DbImpl::open_reader() {
     co_return zerofs::fail(Errc::not_found, "no database at {}{}", params_.store->describe(),
                            params_.prefix);
   }
+  ZF_CO_CHECK(check_wal_store_choice(latest->state, params_.wal_store != nullptr));
   if (options_.checkpoint) {
     const Checkpoint* cp = find_checkpoint(latest->state, *options_.checkpoint);
     if (!cp || cp->expired_at(unix_now_ms())) {

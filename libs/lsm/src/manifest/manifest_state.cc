@@ -148,6 +148,18 @@ CheckpointId new_checkpoint_id() {
   return id;
 }
 
+Result<void> check_wal_store_choice(const ManifestState& state, bool separate) {
+  if (state.separate_wal_store == separate) return {};
+  if (state.separate_wal_store) {
+    return fail(Errc::invalid_argument,
+                "this database was created with a separate WAL store ([wal]) and is opened "
+                "without one; the WAL store is fixed at creation: restore the [wal] section");
+  }
+  return fail(Errc::invalid_argument,
+              "this database was created without a separate WAL store and is opened with one "
+              "([wal]); the WAL store is fixed at creation: remove the [wal] section");
+}
+
 std::int64_t unix_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -102,4 +102,10 @@ CheckpointId new_checkpoint_id();
 // Milliseconds since the Unix epoch, from the system clock.
 std::int64_t unix_now_ms();
 
+// Whether a process opening the database with (`separate` true) or without a WAL store of its
+// own matches the choice recorded at creation. Errc::invalid_argument naming the [wal]
+// setting otherwise: with the wrong store, a writer would miss or orphan the WAL tail and a
+// reader would serve stale data, so every opener checks before it changes anything.
+Result<void> check_wal_store_choice(const ManifestState& state, bool separate);
+
 }  // namespace lsm

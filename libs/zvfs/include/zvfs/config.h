@@ -5,6 +5,8 @@
 //                     password), created with create-if-absent on first start
 //   <db_prefix>...    the LSM database (manifest/, wal/, sst/), every block encrypted
 // Everything in it (file names included) is encrypted; the password is needed to open it.
+// With a separate WAL store (wal_url / wal_store), <db_prefix>wal/ lives there instead and
+// the main store keeps the key record, manifest/ and sst/.
 #pragma once
 
 #include <chrono>
@@ -37,6 +39,17 @@ struct FilesystemConfig {
   // store themselves pass it in `store` and may leave `url` as a description.
   std::string url;
   std::shared_ptr<zobj::ObjectStore> store;
+
+  // The write-ahead log's own store (the app's [wal] section), or neither: then WAL objects
+  // live in the main store. Set either, as for the main store: `wal_url` is opened (with
+  // retry, and metrics labelled store="wal") unless `wal_store` is given. A nearby store
+  // makes durable writes (fsync) faster; every WAL object is encrypted like the rest.
+  // The choice is fixed when the filesystem is created (its manifest records it). Opening it
+  // with the other choice fails with Errc::invalid_argument whose message names the [wal]
+  // setting, before anything is written (a running writer is not fenced). Read-only opens
+  // need the same WAL store, since they replay the WAL tail from it.
+  std::string wal_url;
+  std::shared_ptr<zobj::ObjectStore> wal_store;
 
   std::string password;  // required, non-empty
   // "none", "lz4" or "zstd-N": how new blocks are compressed (old ones keep their codec).
