@@ -4,7 +4,7 @@
 # sequential write (vfs_bench --workloads seq) on s3rver and on file://, both with the same
 # size, so their ratio is the cost of the S3 path.
 #   bench/objstore_bench.sh [BUILD_DIR] [--quick]   (ZEROFS_VFS_MB: the file size, default 256)
-# s3rver is installed on demand into ~/.cache/zerofs-npm (npm install s3rver). With
+# s3rver is installed on demand (tests/support/npm_package.sh). With
 # redis-server on the PATH, S3 runs as users run it on s3rver: conditional puts through Redis.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,16 +19,11 @@ quick=0
 for a in "$@"; do [[ "$a" == --quick ]] && quick=1; done
 vfs_mb="${ZEROFS_VFS_MB:-$((quick ? 32 : 256))}"
 
-npm_dir="${ZEROFS_NPM_CACHE:-$HOME/.cache/zerofs-npm}"
-if [[ ! -f "$npm_dir/node_modules/s3rver/bin/s3rver.js" ]]; then
-  mkdir -p "$npm_dir"
-  (cd "$npm_dir" && npm install --no-audit --no-fund --silent s3rver@3.7.1)
-fi
-
+s3rver="$("$here/../tests/support/npm_package.sh" s3rver)" || { echo "$s3rver" >&2; exit 1; }
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 node --openssl-legacy-provider "$here/../libs/zobj/tests/s3rver_fixture.js" \
-  "$npm_dir/node_modules/s3rver" -d "$work/data" -a 127.0.0.1 -p "$port" \
+  "$s3rver" -d "$work/data" -a 127.0.0.1 -p "$port" \
   --configure-bucket zerofs-bench --silent >"$work/s3rver.log" 2>&1 &
 server=$!
 redis=""

@@ -14,10 +14,6 @@
 set -u
 backend=$1 zerofs=$2 probe=$3 fixture=${4:-}
 
-# The npm packages the libs/zobj tests use, at the same versions, in the same cache, installed
-# under the same lock (libs/zobj/tests/s3_test_env.cc, cloud_test_env.cc).
-s3rver_version=3.7.1
-azurite_version=3.35.0  # the last release that runs on Node 20
 azurite_account=devstoreaccount1  # Azurite's documented development account and key
 azurite_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
@@ -31,17 +27,13 @@ for tool in $tools; do
 done
 [ "$probe" != none ] || { echo "SKIP: nfs_commit_probe needs libnfs-dev"; exit 77; }
 [ -x "$probe" ] || { echo "FAIL: $probe is not built (target apps_nfs_commit_probe)"; exit 1; }
-npm_dir="${ZEROFS_NPM_CACHE:-$HOME/.cache/zerofs-npm}"
 
-# npm_package NAME VERSION FILE: installs NAME@VERSION unless $npm_dir/node_modules/FILE exists.
+# npm_package NAME: the package directory (the versions and the install lock live in
+# tests/support/npm_package.sh, shared with the libs/zobj tests and the benchmarks).
 npm_package() {
-  [ -f "$npm_dir/node_modules/$3" ] && return 0
-  command -v npm >/dev/null || { echo "SKIP: npm is not installed"; exit 77; }
-  mkdir -p "$npm_dir"
-  (cd "$npm_dir" && flock "$npm_dir/.install.lock" sh -c "[ -f node_modules/$3 ] ||
-    npm install --no-audit --no-fund --silent $1@$2" >"$npm_dir/install-$1.log" 2>&1)
-  [ -f "$npm_dir/node_modules/$3" ] ||
-    { echo "SKIP: cannot install $1 (see $npm_dir/install-$1.log)"; exit 77; }
+  "$(dirname "$0")/../../tests/support/npm_package.sh" "$1" >"$work/npm-$1.out" ||
+    { echo "SKIP: $(cat "$work/npm-$1.out")"; exit 77; }
+  cat "$work/npm-$1.out"
 }
 
 work=$(mktemp -d) || exit 1
@@ -66,9 +58,9 @@ mkdir -p "$store_dir"
 
 # --- s3: s3rver + redis-server -------------------------------------------------------------
 s3_start() {
-  npm_package s3rver "$s3rver_version" s3rver/bin/s3rver.js
+  package=$(npm_package s3rver) || exit $?
   store_port=$(free_port)
-  node --openssl-legacy-provider "$fixture" "$npm_dir/node_modules/s3rver" -d "$store_dir" \
+  node --openssl-legacy-provider "$fixture" "$package" -d "$store_dir" \
     -a 127.0.0.1 -p "$store_port" --configure-bucket zerofs-e2e --silent >"$work/store.log" 2>&1 &
   store_pid=$!
   pids="$pids $store_pid"
@@ -98,9 +90,9 @@ s3_stored() { find "$store_dir" -name '*._S3rver_object' | grep -q .; }
 
 # --- azure: Azurite ------------------------------------------------------------------------
 azure_start() {
-  npm_package azurite "$azurite_version" azurite/dist/src/blob/main.js
+  package=$(npm_package azurite) || exit $?
   store_port=$(free_port)
-  node "$npm_dir/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 \
+  node "$package/dist/src/blob/main.js" --blobHost 127.0.0.1 \
     --blobPort "$store_port" --location "$store_dir" --silent --skipApiVersionCheck \
     --disableProductStyleUrl --disableTelemetry >"$work/store.log" 2>&1 &
   store_pid=$!

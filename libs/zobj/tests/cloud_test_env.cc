@@ -16,6 +16,7 @@
 
 #include "base/async.h"
 #include "http/http_client.h"
+#include "test_support/npm_package.h"
 
 namespace zobj::testing {
 
@@ -30,41 +31,6 @@ bool on_path(const std::string& tool) {
 [[noreturn]] void skip(const std::string& why) {
   std::fprintf(stderr, "SKIPPED: %s\n", why.c_str());
   std::exit(kSkipExitCode);
-}
-
-constexpr const char* kAzuriteVersion = "3.35.0";  // the last release that runs on Node 20
-
-// The directory of the azurite package, installing it with npm if needed.
-std::string azurite_package(std::string* why) {
-  const char* cache = std::getenv("ZEROFS_NPM_CACHE");
-  const char* home = std::getenv("HOME");
-  const fs::path dir = cache != nullptr
-                           ? fs::path(cache)
-                           : fs::path(home != nullptr ? home : "/tmp") / ".cache" / "zerofs-npm";
-  const fs::path package = dir / "node_modules" / "azurite";
-  const fs::path main = package / "dist" / "src" / "blob" / "main.js";
-  if (!on_path("node")) {
-    *why = "node is not installed (apt-get install nodejs npm): azure:// tests need Azurite";
-    return "";
-  }
-  if (!fs::exists(main)) {
-    if (!on_path("npm")) {
-      *why = "npm is not installed (apt-get install npm): cannot install Azurite";
-      return "";
-    }
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    // flock: test processes (and the s3rver install) must not install over each other.
-    const std::string command = fmt::format(
-        "cd '{0}' && flock '{0}/.install.lock' sh -c '[ -f {1} ] || npm install --no-audit "
-        "--no-fund --silent azurite@{2}' >'{0}/install-azurite.log' 2>&1",
-        dir.string(), main.string(), kAzuriteVersion);
-    if (std::system(command.c_str()) != 0 || !fs::exists(main)) {
-      *why = fmt::format("npm install azurite failed (see {}/install-azurite.log)", dir.string());
-      return "";
-    }
-  }
-  return package.string();
 }
 
 }  // namespace
@@ -172,7 +138,7 @@ Azurite& shared_azurite() {
   std::lock_guard lock(mutex);
   if (!server) {
     std::string why;
-    const std::string package = azurite_package(&why);
+    const std::string package = zerofs::testing::npm_package("azurite", &why);
     if (package.empty()) skip(why);
     server = std::make_unique<Azurite>(package);
     if (!server->ok()) skip("Azurite did not start (node azurite/dist/src/blob/main.js)");

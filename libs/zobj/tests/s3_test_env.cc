@@ -18,6 +18,8 @@
 #include <mutex>
 #include <thread>
 
+#include "test_support/npm_package.h"
+
 extern char** environ;
 
 namespace zobj::testing {
@@ -98,37 +100,6 @@ bool wait_for_port(std::uint16_t port, int timeout_ms) {
   return false;
 }
 
-std::string s3rver_package(std::string* why) {
-  const char* cache = std::getenv("ZEROFS_NPM_CACHE");
-  const char* home = std::getenv("HOME");
-  const fs::path dir = cache != nullptr
-                           ? fs::path(cache)
-                           : fs::path(home != nullptr ? home : "/tmp") / ".cache" / "zerofs-npm";
-  const fs::path package = dir / "node_modules" / "s3rver";
-  if (!on_path("node")) {
-    *why = "node is not installed (apt-get install nodejs npm): s3:// tests need s3rver";
-    return "";
-  }
-  if (!fs::exists(package / "bin" / "s3rver.js")) {
-    if (!on_path("npm")) {
-      *why = "npm is not installed (apt-get install npm): cannot install s3rver";
-      return "";
-    }
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    // flock: test processes run in parallel and must not install over each other.
-    const std::string command = fmt::format(
-        "cd '{0}' && flock '{0}/.install.lock' sh -c '[ -f node_modules/s3rver/bin/s3rver.js ] "
-        "|| npm install --no-audit --no-fund --silent s3rver@3.7.1' >'{0}/install.log' 2>&1",
-        dir.string());
-    if (std::system(command.c_str()) != 0 || !fs::exists(package / "bin" / "s3rver.js")) {
-      *why = fmt::format("npm install s3rver failed (see {}/install.log)", dir.string());
-      return "";
-    }
-  }
-  return package.string();
-}
-
 S3rver::S3rver(std::string package_dir) {
   port_ = free_port();
   const std::string data = (dir_.path() / "data").string();
@@ -184,7 +155,7 @@ S3rver& shared_s3rver() {
   std::lock_guard lock(mutex);
   if (!server) {
     std::string why;
-    const std::string package = s3rver_package(&why);
+    const std::string package = zerofs::testing::npm_package("s3rver", &why);
     if (package.empty()) skip(why);
     server = std::make_unique<S3rver>(package);
     if (!server->ok()) skip("s3rver did not start (node --openssl-legacy-provider s3rver)");
