@@ -73,6 +73,7 @@ TEST_CASE("filesystem_config_for takes the [wal] store's URL") {
 
 TEST_CASE("[wal.aws] configures the WAL store only, [aws] the main store only") {
   Config config = base_config();
+  config.storage.url = "s3://main-bucket/zerofs";
   config.cache.dir = "/var/cache/zerofs-test";
   config.aws.emplace();
   config.aws->access_key_id = "main-key";
@@ -151,12 +152,25 @@ TEST_CASE("store_options_for takes [aws] and keeps path-style requests by defaul
 
 TEST_CASE("store_options_for puts the [cache] disk cache in front of the SSTs") {
   Config config = base_config();
+  config.storage.url = "s3://bucket/prefix";
   config.cache.dir = "/var/cache/zerofs-test";
   config.cache.disk_size_bytes = 2'500'000'000;
   const auto options = zerofs::app::cli::store_options_for(config);
   REQUIRE(options.disk_cache.dir == "/var/cache/zerofs-test");
   REQUIRE(options.disk_cache.capacity_bytes == 2'500'000'000);
   REQUIRE(options.disk_cache.cacheable_prefixes == std::vector<std::string>{"sst/"});
+}
+
+TEST_CASE("store_options_for keeps no disk cache in front of a local store") {
+  for (const char* url : {"file:///srv/zerofs", "memory://bench"}) {
+    Config config = base_config();
+    config.storage.url = url;
+    config.cache.dir = "/var/cache/zerofs-test";
+    config.cache.disk_size_bytes = 2'500'000'000;
+    const auto options = zerofs::app::cli::store_options_for(config);
+    CHECK(options.disk_cache.dir.empty());
+    CHECK(options.disk_cache.capacity_bytes == 0);
+  }
 }
 
 TEST_CASE("store_options_for takes [azure] and [gcp]") {

@@ -59,9 +59,15 @@ zobj::StoreOptions store_options_for(const Config& config) {
   apply_credentials(config.aws, config.azure, config.gcp, options);
   // Only SSTs: they are immutable and read again and again; WAL and manifest objects are read
   // once per start. The filesystem's database sits at the store's root (db_prefix "").
-  options.disk_cache.dir = config.cache.dir;
-  options.disk_cache.capacity_bytes = config.cache.disk_size_bytes;
-  options.disk_cache.cacheable_prefixes = {"sst/"};
+  // A store that is itself local (file://, memory://) gains nothing from a disk cache: every
+  // miss would be read from one local file and written to another.
+  const bool local = config.storage.url.starts_with("file:") ||
+                     config.storage.url.starts_with("memory:");
+  if (!local) {
+    options.disk_cache.dir = config.cache.dir;
+    options.disk_cache.capacity_bytes = config.cache.disk_size_bytes;
+    options.disk_cache.cacheable_prefixes = {"sst/"};
+  }
   return options;
 }
 
