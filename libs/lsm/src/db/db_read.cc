@@ -113,6 +113,8 @@ std::unique_ptr<Iterator> DbImpl::new_iterator(ReadOptions options, std::string 
   for (const auto& m : *view.imm) children.push_back(m->new_iterator());
   TableReadOptions table_options;
   table_options.fill_cache = options.fill_cache;
+  table_options.readahead_bytes = options_.readahead_bytes;
+  if (!upper.empty()) table_options.upper_bound = std::make_shared<const std::string>(upper);
   add_version_iterators(*view.version, *tables_, table_options, children);
   UserKeyBounds bounds;
   if (!lower.empty()) bounds.lower = std::move(lower);

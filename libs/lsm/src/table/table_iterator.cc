@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "format/internal_key.h"
 #include "table/table_format.h"
 
 namespace lsm {
@@ -113,14 +114,26 @@ zerofs::Result<std::shared_ptr<const Block>> TableIterator::find_block(const Blo
 
 std::uint64_t TableIterator::plan_fetch_end(const BlockHandle& first, bool sequential) {
   std::uint64_t end = first.offset + first.size;
-  if (!sequential) return end;
+  const std::string* upper = options_.upper_bound.get();
+  // A bounded scan reads on from its seek block: take the whole readahead at once.
+  if (!sequential && upper == nullptr) return end;
+  const std::size_t window = sequential ? window_ : options_.readahead_bytes;
+  // Blocks after the one whose separator reaches the bound hold only keys past it.
+  const auto past_bound = [&](const BlockIter& block) {
+    return upper != nullptr && extract_user_key(block.key()) >= std::string_view(*upper);
+  };
   BlockIter ahead = index_iter_;
-  for (ahead.next(); ahead.valid() && end - first.offset < window_; ahead.next()) {
-    auto h = decode_block_handle(ahead.value());
-    if (!h || h->offset != end || end + h->size - first.offset > window_) break;
-    end += h->size;
+  if (!past_bound(ahead)) {
+    for (ahead.next(); ahead.valid() && end - first.offset < window; ahead.next()) {
+      auto h = decode_block_handle(ahead.value());
+      if (!h || h->offset != end || end + h->size - first.offset > window) break;
+      end += h->size;
+      if (past_bound(ahead)) break;
+    }
   }
-  window_ = std::min(window_ * 2, options_.readahead_bytes);
+  // A bounded scan keeps reading whole windows; an unbounded one grows its window as it goes.
+  window_ = sequential && upper == nullptr ? std::min(window_ * 2, options_.readahead_bytes)
+                                           : options_.readahead_bytes;
   return end;
 }
 

@@ -45,9 +45,13 @@ namespace lsm {
 struct TableReadOptions {
   bool fill_cache = true;                   // insert fetched data blocks into the BlockCache
   std::size_t readahead_bytes = 256 << 10;  // 0: every GET is a single block
+  // The scan's exclusive upper bound (a user key), when it has one. A bounded scan knows
+  // which blocks it will read, so even its first GET after a seek covers the following blocks
+  // up to the one that holds the bound (within readahead_bytes) instead of starting small.
+  std::shared_ptr<const std::string> upper_bound;
 
   static TableReadOptions from(const Options& options, const ReadOptions& read) {
-    return {read.fill_cache, options.readahead_bytes};
+    return {read.fill_cache, options.readahead_bytes, nullptr};
   }
 };
 
