@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs nfs_bench (libnfs client) against zerofs (file:// store) and against nfs-ganesha (VFS
+# FSAL) with both on the same local disk, in one run, and prints both figures and the ratio
+# zerofs / ganesha (above 1.0: zerofs is faster).
+#   bench/nfs_bench.sh [BUILD_DIR] [nfs_bench options, e.g. --quick]
+# Needs root: everything runs in a private network namespace (loopback only) and mount
+# namespace (ganesha needs rpcbind, which gets a private /run). Needs nfs-ganesha,
+# nfs-ganesha-vfs and rpcbind (apt-get install nfs-ganesha nfs-ganesha-vfs rpcbind).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../build/release}"
+shift || true
+bench="$build/bench/nfs_bench"
+zerofs="$build/apps/zerofs/zerofs"
+for b in "$bench" "$zerofs"; do
+  [[ -x "$b" ]] || { echo "build $(basename "$b") first ($b)" >&2; exit 1; }
+done
+for tool in ganesha.nfsd rpcbind unshare ip; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }
+done
+compgen -G "/usr/lib/*/ganesha/libfsalvfs.so" >/dev/null ||
+  { echo "nfs-ganesha-vfs is not installed" >&2; exit 1; }
+
+if [[ "${ZEROFS_NFS_BENCH_INNER:-}" != 1 ]]; then
+  work="$(mktemp -d "${TMPDIR:-/var/tmp}/nfs_bench.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+  ZEROFS_NFS_BENCH_INNER=1 WORK="$work" unshare --net --mount --fork -- "$0" "$build" "$@"
+  exit $?
+fi
+
+# --- inside the namespaces
+ip link set lo up
+mount -t tmpfs -o mode=0755 run /run
+mkdir -p /run/ganesha "$WORK/export" "$WORK/recovery"
+rpcbind -w
+cat >"$WORK/ganesha.conf" <<EOF
+NFS_CORE_PARAM {
+  NFS_Port = 2049;
+  MNT_Port = 20048;
+  Protocols = 3;
+  Enable_NLM = false;
+  Enable_RQUOTA = false;
+  Enable_UDP = false;
+}
+NFSV4 { Graceless = true; RecoveryRoot = "$WORK/recovery"; }
+EXPORT {
+  Export_Id = 1;
+  Path = "$WORK/export";
+  Pseudo = "$WORK/export";
+  Access_Type = RW;
+  Squash = No_Root_Squash;
+  SecType = sys;
+  Protocols = 3;
+  Transports = TCP;
+  FSAL { Name = VFS; }
+}
+EOF
+cat >"$WORK/zerofs.toml" <<EOF
+[cache]
+dir = "$WORK/cache"
+
+[storage]
+url = "file://$WORK/store"
+encryption_password = "\${ZEROFS_PASSWORD}"
+
+[servers.nfs]
+addresses = ["127.0.0.1:3049"]
+EOF
+
+pids=""
+trap 'for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null' EXIT
+wait_port() {
+  for _ in $(seq 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on $1: $(tail -5 "$2")" >&2
+  exit 1
+}
+
+ganesha.nfsd -F -L "$WORK/ganesha.log" -N NIV_WARN -f "$WORK/ganesha.conf" \
+  -p /run/ganesha/ganesha.pid &
+pids="$pids $!"
+ZEROFS_PASSWORD=nfs-bench-password "$zerofs" run -c "$WORK/zerofs.toml" >"$WORK/zerofs.log" 2>&1 &
+pids="$pids $!"
+wait_port 2049 "$WORK/ganesha.log"
+wait_port 3049 "$WORK/zerofs.log"
+
+"$bench" --name ganesha --url "nfs://127.0.0.1$WORK/export?version=3&nfsport=2049&mountport=20048" \
+  "$@" | tee "$WORK/ganesha.out"
+"$bench" --name zerofs --url "nfs://127.0.0.1/?version=3&nfsport=3049&mountport=3049" \
+  "$@" | tee "$WORK/zerofs.out"
+
+echo "== ratio (zerofs / ganesha; goal >= 1.0)"
+awk '
+  { split($1, k, "."); v[k[1], k[2]] = $3; u[k[2]] = $4; if (!(k[2] in seen)) { seen[k[2]] = 1; order[++n] = k[2] } }
+  END { for (i = 1; i <= n; ++i) { w = order[i];
+          printf "%-14s : ganesha %10.1f  zerofs %10.1f %-8s ratio %5.2f\n", w, v["ganesha", w],
+                 v["zerofs", w], u[w], v["zerofs", w] / v["ganesha", w] } }
+' "$WORK/ganesha.out" "$WORK/zerofs.out"
