@@ -33,28 +33,7 @@ ip link set lo up
 mount -t tmpfs -o mode=0755 run /run
 mkdir -p /run/ganesha "$WORK/export" "$WORK/recovery"
 rpcbind -w
-cat >"$WORK/ganesha.conf" <<EOF
-NFS_CORE_PARAM {
-  NFS_Port = 2049;
-  MNT_Port = 20048;
-  Protocols = 3;
-  Enable_NLM = false;
-  Enable_RQUOTA = false;
-  Enable_UDP = false;
-}
-NFSV4 { Graceless = true; RecoveryRoot = "$WORK/recovery"; }
-EXPORT {
-  Export_Id = 1;
-  Path = "$WORK/export";
-  Pseudo = "$WORK/export";
-  Access_Type = RW;
-  Squash = No_Root_Squash;
-  SecType = sys;
-  Protocols = 3;
-  Transports = TCP;
-  FSAL { Name = VFS; }
-}
-EOF
+"$here/../tests/support/ganesha_conf.sh" "$WORK/export" "$WORK/recovery" >"$WORK/ganesha.conf"
 cat >"$WORK/zerofs.toml" <<EOF
 [cache]
 dir = "$WORK/cache"

@@ -43,30 +43,7 @@ ganesha_server() {
   need ganesha.nfsd rpcbind mount.nfs
   compgen -G "/usr/lib/*/ganesha/libfsalvfs.so" >/dev/null || skip "nfs-ganesha-vfs is not installed"
   mkdir -p "$dir/export" "$dir/recovery"
-  # No Bind_addr: ganesha resolves it with AI_ADDRCONFIG, which fails in a namespace that
-  # has only loopback. The namespace has no other interface, so 0.0.0.0 is loopback only.
-  cat >"$dir/ganesha.conf" <<EOF
-NFS_CORE_PARAM {
-  NFS_Port = 2049;
-  MNT_Port = 20048;
-  Protocols = 3;
-  Enable_NLM = false;
-  Enable_RQUOTA = false;
-  Enable_UDP = false;
-}
-NFSV4 { Graceless = true; RecoveryRoot = "$dir/recovery"; }
-EXPORT {
-  Export_Id = 1;
-  Path = "$dir/export";
-  Pseudo = "$dir/export";
-  Access_Type = RW;
-  Squash = No_Root_Squash;
-  SecType = sys;
-  Protocols = 3;
-  Transports = TCP;
-  FSAL { Name = VFS; }
-}
-EOF
+  "$here/../support/ganesha_conf.sh" "$dir/export" "$dir/recovery" >"$dir/ganesha.conf"
   # ganesha registers with rpcbind and will not start without it; both get a private /run
   # (the runner gives the server its own mount namespace).
   cat >"$dir/serve.sh" <<EOF
