@@ -384,6 +384,26 @@ TEST_CASE("sequential scans read ahead: fewer GETs than blocks", "[table]") {
     }
     CHECK(env.store.gets() < 10);
   }
+  SECTION("a bounded scan's first GET reaches its bound, and no further") {
+    const std::size_t from = entries.size() / 2;
+    TableReadOptions options;
+    options.fill_cache = false;
+    // A bound about 100 entries on: a few blocks, well inside one readahead window.
+    options.upper_bound =
+        std::make_shared<const std::string>(extract_user_key(entries[from + 100].key));
+    auto it = reader->new_iterator(options);
+    env.store.reset_counts();
+    REQUIRE(env.finish(*it, it->seek(entries[from].key)));
+    std::size_t n = 0;
+    while (it->valid() && extract_user_key(it->key()) < *options.upper_bound) {
+      REQUIRE(env.finish(*it, it->next()));
+      ++n;
+    }
+    CHECK(n >= 100);
+    CHECK(env.store.gets() == 1);
+    // Not the whole window: the GET stopped at the block holding the bound.
+    CHECK(env.store.bytes() < options.readahead_bytes / 2);
+  }
 }
 
 TEST_CASE("empty tables read as empty", "[table]") {

@@ -8,9 +8,11 @@
 // (seek_to_first, or next() crossing a block boundary) the GET covers the following
 // consecutive blocks too, up to a window that starts at readahead_bytes / 8 and doubles with
 // each batch up to readahead_bytes. A seek() fetches only the block it lands in and resets
-// the window. The batch is kept as stored bytes and each block is verified and decoded only
-// when the iterator reaches it, so a short scan pays no CPU for the rest of the window. Only
-// one batch is held, and at most one GET is in flight, per iterator.
+// the window — unless the scan has an upper bound (TableReadOptions::upper_bound): then it
+// knows what it will read, and every GET covers the following blocks up to the one holding
+// the bound, within readahead_bytes. The batch is kept as stored bytes and each block is verified
+// and decoded only when the iterator reaches it, so a short scan pays no CPU for the rest of the
+// window. Only one batch is held, and at most one GET is in flight, per iterator.
 //
 // Errors are sticky: after one, the iterator stays invalid; make a new iterator to retry.
 // Thread safety and lifetimes: see internal_iterator.h; the iterator keeps its reader alive.
