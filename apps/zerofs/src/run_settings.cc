@@ -61,8 +61,8 @@ zobj::StoreOptions store_options_for(const Config& config) {
   // once per start. The filesystem's database sits at the store's root (db_prefix "").
   // A store that is itself local (file://, memory://) gains nothing from a disk cache: every
   // miss would be read from one local file and written to another.
-  const bool local = config.storage.url.starts_with("file:") ||
-                     config.storage.url.starts_with("memory:");
+  const auto url = zobj::parse_store_url(config.storage.url);
+  const bool local = url && (url->scheme == "file" || url->scheme == "memory");
   if (!local) {
     options.disk_cache.dir = config.cache.dir;
     options.disk_cache.capacity_bytes = config.cache.disk_size_bytes;
