@@ -13,7 +13,10 @@
 #include "nfs_test_client.h"
 #include "server_process.h"
 #include "test_support/catch.h"
+#include "test_support/pattern.h"
 #include "test_support/temp_dir.h"
+
+using zerofs::testing::pattern;
 
 namespace {
 
@@ -55,15 +58,6 @@ std::size_t objects_in(const std::filesystem::path& root, const std::string& dir
 
 std::unique_ptr<ServerProcess> start_server(const std::string& config) {
   return ServerProcess::start(ZEROFS_BINARY, config, kPassword, kTimeout);
-}
-
-// Distinct bytes per offset, so a misplaced block cannot pass for the right one.
-std::string pattern(std::size_t size, char seed) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[i] = static_cast<char>(seed + static_cast<char>((i * 131) % 251));
-  }
-  return out;
 }
 
 }  // namespace

@@ -4,12 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "test_support/pattern.h"
 #include "test_support/temp_dir.h"
 #include "test_util.h"
 #include "zobj/open_store.h"
 
 using namespace zvfs;
 using namespace zvfs::testing;
+
+using zerofs::testing::pattern;
 
 namespace {
 
@@ -39,14 +42,6 @@ FilesystemConfig with_wal(std::shared_ptr<zobj::ObjectStore> store,
   FilesystemConfig c = test_config(std::move(store));
   c.wal_store = std::move(wal);
   return c;
-}
-
-std::string pattern(std::size_t size, char seed) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[i] = static_cast<char>(seed + static_cast<char>((i * 131) % 251));
-  }
-  return out;
 }
 
 }  // namespace
