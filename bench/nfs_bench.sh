@@ -3,6 +3,7 @@
 # FSAL) with both on the same local disk, in one run, and prints both figures and the ratio
 # zerofs / ganesha (above 1.0: zerofs is faster).
 #   bench/nfs_bench.sh [BUILD_DIR] [nfs_bench options, e.g. --quick]
+#   NFS_BENCH_ZEROFS_MEMORY_GB=N   zerofs's [cache] memory_size_gb (default 2)
 # Needs root: everything runs in a private network namespace (loopback only) and mount
 # namespace (ganesha needs rpcbind, which gets a private /run). Needs nfs-ganesha,
 # nfs-ganesha-vfs and rpcbind (apt-get install nfs-ganesha nfs-ganesha-vfs rpcbind).
@@ -34,9 +35,13 @@ mount -t tmpfs -o mode=0755 run /run
 mkdir -p /run/ganesha "$WORK/export" "$WORK/recovery"
 rpcbind -w
 "$here/../tests/support/ganesha_conf.sh" "$WORK/export" "$WORK/recovery" >"$WORK/ganesha.conf"
+# ganesha serves from the kernel's page cache, which may take most of this machine's memory;
+# zerofs gets a block cache of NFS_BENCH_ZEROFS_MEMORY_GB (default 2) for its decrypted blocks.
+# 0.25 is zerofs's (and ZeroFS's) default.
 cat >"$WORK/zerofs.toml" <<EOF
 [cache]
 dir = "$WORK/cache"
+memory_size_gb = ${NFS_BENCH_ZEROFS_MEMORY_GB:-2}
 
 [storage]
 url = "file://$WORK/store"

@@ -27,6 +27,9 @@ contains() { grep -qF -- "$2" "$work/$1" || { cat "$work/$1" >&2; die "$1 lacks 
 # start_server: `zerofs run -c $work/z.toml` in the background, its log in $work/log;
 # returns once it logs "zerofs is ready" (fails if it exits first or takes over 60 s).
 start_server() {
+  # Emptied here, not only by the redirection: the background process may open the log after
+  # the first grep below, which would then find the previous run's "zerofs is ready".
+  : >"$work/log"
   "$zerofs" run -c "$work/z.toml" >"$work/log.out" 2>"$work/log" &
   server_pid=$!
   tries=0

@@ -45,6 +45,10 @@ struct Options {
   // --- caches
   std::uint64_t block_cache_bytes = 256ull << 20;  // data blocks
   std::uint64_t meta_cache_bytes = 64ull << 20;    // index and filter blocks
+  // Blocks a memtable flush writes enter the data block cache, as a page cache keeps what was
+  // just written; a compaction's output blocks enter it when their entries were read from
+  // cached blocks, so data that was hot stays cached and cold data does not displace it.
+  bool prepopulate_block_cache = true;
   // A sequential scan fetches consecutive blocks in one GET of up to this many bytes (the
   // window starts at 1/8 of it and doubles), since object stores charge per request.
   std::size_t readahead_bytes = 256 << 10;

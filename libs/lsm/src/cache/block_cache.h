@@ -71,6 +71,12 @@ class BlockCache {
     return block;
   }
 
+  // The cached block, or null, without counting a hit or a miss: for compaction, which reads
+  // every block of its inputs and uses a cached one only to skip decoding it.
+  std::shared_ptr<const Block> peek(const SstId& table, std::uint64_t offset) {
+    return lru_.lookup(BlockCacheKey{table, offset});
+  }
+
   void insert(const SstId& table, std::uint64_t offset, std::shared_ptr<const Block> block) {
     const std::size_t charge = block->charge();
     lru_.insert(BlockCacheKey{table, offset}, std::move(block), charge);

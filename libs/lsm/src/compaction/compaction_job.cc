@@ -102,8 +102,8 @@ zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const Compacti
   const auto io = co_await asio::this_coro::executor;
   const auto cpu = params.cpu_executor ? params.cpu_executor : io;
   const Options& options = params.options;
-  auto inputs =
-      std::make_shared<InputTables>(*params.store, params.prefix, *params.transformer, io, cpu);
+  auto inputs = std::make_shared<InputTables>(*params.store, params.prefix, *params.transformer, io,
+                                              cpu, params.block_cache);
   for (const SstInfo& t : plan.l0) inputs->add(t);
   for (const SortedRun& run : plan.runs) {
     for (const SstInfo& t : run.ssts) inputs->add(t);
@@ -136,6 +136,7 @@ zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const Compacti
   context.prefix = params.prefix;
   context.transformer = params.transformer.get();
   context.builder_options = TableBuilderOptions::from(options);
+  if (options.prepopulate_block_cache) context.builder_options.cache = params.block_cache;
   context.target_table_bytes = std::max<std::uint64_t>(options.sst_target_size, 1);
   // Reserve about one table's worth (pages are only touched as they are written).
   context.builder_options.expected_size = static_cast<std::size_t>(std::min<std::uint64_t>(

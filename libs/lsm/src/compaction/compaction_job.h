@@ -27,6 +27,7 @@
 
 #include "base/async.h"
 #include "base/result.h"
+#include "cache/block_cache.h"
 #include "compaction/compaction_planner.h"
 #include "format/internal_key.h"
 #include "lsm/options.h"
@@ -44,6 +45,10 @@ struct CompactionJobParams {
   zerofs::asio::any_io_executor cpu_executor;
   // Versions above this are all kept (some snapshot may read them).
   SequenceNumber smallest_snapshot = 0;
+  // The database's data block cache (null: none, as in a separate compactor): input blocks
+  // it holds are not decoded again, and with options.prepopulate_block_cache their entries'
+  // output blocks are cached too. Must outlive the job.
+  BlockCache* block_cache = nullptr;
   // A subcompaction gets at least this many input bytes; 0: options.sst_target_size.
   std::uint64_t min_subcompaction_bytes = 0;
 };

@@ -38,6 +38,7 @@ class InputRunIterator final : public InternalIterator {
   bool valid() const override { return current_ != nullptr && current_->valid(); }
   std::string_view key() const override { return current_->key(); }
   std::string_view value() const override { return current_->value(); }
+  bool cached() const override { return current_->cached(); }
 
   Step seek_to_first() override;
   Step seek(std::string_view target) override;

@@ -13,12 +13,13 @@ using zerofs::fail;
 
 InputTables::InputTables(zobj::ObjectStore& store, std::string prefix,
                          const BlockTransformer& transformer, zerofs::asio::any_io_executor io,
-                         zerofs::asio::any_io_executor cpu)
+                         zerofs::asio::any_io_executor cpu, BlockCache* cache)
     : store_(store),
       prefix_(std::move(prefix)),
       transformer_(transformer),
       io_(std::move(io)),
-      cpu_(std::move(cpu)) {}
+      cpu_(std::move(cpu)),
+      cache_(cache) {}
 
 void InputTables::add(const SstInfo& info) {
   std::lock_guard lock(mutex_);
@@ -115,8 +116,9 @@ zerofs::Task<zerofs::Result<std::shared_ptr<const InMemoryTable>>> InputTables::
   }
   auto object = std::make_shared<const zerofs::Buffer>(std::move(got->data));
   // Captures by reference: both live in this frame until the offloaded call returns.
-  co_return co_await zerofs::offload(
-      cpu_, [&] { return InMemoryTable::open(std::move(object), std::move(info), transformer_); });
+  co_return co_await zerofs::offload(cpu_, [&] {
+    return InMemoryTable::open(std::move(object), std::move(info), transformer_, {}, cache_);
+  });
 }
 
 zerofs::Task<void> InputTables::fetch(SstId id) {

@@ -36,9 +36,11 @@ namespace lsm {
 
 class InputTables : public std::enable_shared_from_this<InputTables> {
  public:
-  // Loads run on `io` (GETs) and `cpu` (decoding the index).
+  // Loads run on `io` (GETs) and `cpu` (decoding the index). `cache` (may be null) is the
+  // database's BlockCache, handed to every table (InMemoryTable::open); it must outlive this.
   InputTables(zobj::ObjectStore& store, std::string prefix, const BlockTransformer& transformer,
-              zerofs::asio::any_io_executor io, zerofs::asio::any_io_executor cpu);
+              zerofs::asio::any_io_executor io, zerofs::asio::any_io_executor cpu,
+              BlockCache* cache = nullptr);
 
   InputTables(const InputTables&) = delete;
   InputTables& operator=(const InputTables&) = delete;
@@ -87,6 +89,7 @@ class InputTables : public std::enable_shared_from_this<InputTables> {
   const BlockTransformer& transformer_;
   const zerofs::asio::any_io_executor io_;
   const zerofs::asio::any_io_executor cpu_;
+  BlockCache* const cache_;
 
   mutable std::mutex mutex_;
   std::unordered_map<SstId, Entry, SstIdHash> entries_;  // guarded by mutex_

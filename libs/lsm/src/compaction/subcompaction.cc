@@ -67,7 +67,7 @@ zerofs::Result<Subcompaction::Progress> Subcompaction::merge_some() {
       if (!builder_) {
         builder_.emplace(context_.builder_options, *context_.transformer, SstId::generate());
       }
-      ZF_CHECK(builder_->add(key, input_->value()));
+      ZF_CHECK(builder_->add(key, input_->value(), input_->cached()));
       ++entries_out_;
     }
     if (input_->next() == Step::io) return Progress::need_io;

@@ -28,6 +28,7 @@ Task<Result<bool>> DbImpl::compact_once() {
   p.job.transformer = params_.transformer;
   p.job.options = options_;
   p.job.cpu_executor = cpu_pool_->get_executor();
+  p.job.block_cache = &data_cache_;
   p.planner = CompactionPlannerOptions::from(options_);
   p.compactor_epoch = compactor_epoch_;
   p.smallest_snapshot = smallest_snapshot();

@@ -19,7 +19,11 @@ Task<Result<SstInfo>> DbImpl::write_table(std::shared_ptr<MemTable> mem) {
     std::lock_guard lock(mutex_);
     pending_ssts_.insert(id);  // the garbage collector keeps it until it is published
   }
-  const TableBuilderOptions builder_options = TableBuilderOptions::from(options_);
+  TableBuilderOptions builder_options = TableBuilderOptions::from(options_);
+  if (options_.prepopulate_block_cache) {
+    builder_options.cache = &data_cache_;
+    builder_options.cache_every_block = true;
+  }
   const BlockTransformer& transformer = *params_.transformer;
   ZF_CO_TRY(BuiltTable built,
             co_await zerofs::offload(cpu_pool_->get_executor(), [&]() -> Result<BuiltTable> {

@@ -46,6 +46,11 @@ class InternalIterator {
 
   // The first error met, if any; an iterator with an error is not valid().
   virtual Result<void> status() const = 0;
+
+  // Whether the current entry was read from a block the BlockCache holds. Compaction keeps
+  // such entries cached in its output (Options::prepopulate_block_cache); iterators that do
+  // not know answer false. REQUIRES: valid()
+  virtual bool cached() const { return false; }
 };
 
 }  // namespace lsm

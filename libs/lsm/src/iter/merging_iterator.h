@@ -35,6 +35,7 @@ class MergingIterator final : public InternalIterator {
   bool valid() const override { return !heap_.empty(); }
   std::string_view key() const override { return heap_.front().key; }
   std::string_view value() const override { return heap_.front().child->value(); }
+  bool cached() const override { return heap_.front().child->cached(); }
 
   Step seek_to_first() override;
   Step seek(std::string_view target) override;

@@ -23,6 +23,7 @@ class InMemoryTableIterator final : public InternalIterator {
   bool valid() const override { return data_iter_.valid(); }
   std::string_view key() const override { return data_iter_.key(); }
   std::string_view value() const override { return data_iter_.value(); }
+  bool cached() const override { return cached_; }
 
   Step seek_to_first() override {
     if (status_) {
@@ -82,12 +83,16 @@ class InMemoryTableIterator final : public InternalIterator {
         fail_with(handle.error().with_context(where("index block")));
         return;
       }
-      auto block = table_->read_block(*handle);
-      if (!block) {
-        fail_with(std::move(block).error());
-        return;
+      block_ = table_->cached_block(*handle);
+      cached_ = block_ != nullptr;
+      if (!cached_) {
+        auto block = table_->read_block(*handle);
+        if (!block) {
+          fail_with(std::move(block).error());
+          return;
+        }
+        block_ = std::move(*block);
       }
-      block_ = std::move(*block);
       data_iter_.reset(block_.get());
       if (seeking) {
         data_iter_.seek(target);
@@ -109,28 +114,31 @@ class InMemoryTableIterator final : public InternalIterator {
   BlockIter index_iter_;
   std::shared_ptr<const Block> block_;  // the block data_iter_ walks
   BlockIter data_iter_;
+  bool cached_ = false;  // block_ came from the BlockCache
   Result<void> status_;
 };
 
 }  // namespace
 
 InMemoryTable::InMemoryTable(Private, std::shared_ptr<const zerofs::Buffer> object, SstInfo info,
-                             const BlockTransformer& transformer, std::string relative_key)
+                             const BlockTransformer& transformer, std::string relative_key,
+                             BlockCache* cache)
     : object_(std::move(object)),
       info_(std::move(info)),
       transformer_(transformer),
-      relative_key_(std::move(relative_key)) {}
+      relative_key_(std::move(relative_key)),
+      cache_(cache) {}
 
 zerofs::Result<std::shared_ptr<const InMemoryTable>> InMemoryTable::open(
     std::shared_ptr<const zerofs::Buffer> object, SstInfo info, const BlockTransformer& transformer,
-    std::string relative_key) {
+    std::string relative_key, BlockCache* cache) {
   if (relative_key.empty()) relative_key = info.id.object_key();
   if (object->size() != info.file_size) {
     return fail(Errc::corrupt, "{}: object has {} bytes, the manifest says {}", relative_key,
                 object->size(), info.file_size);
   }
   auto table = std::make_shared<InMemoryTable>(Private{}, std::move(object), std::move(info),
-                                               transformer, std::move(relative_key));
+                                               transformer, std::move(relative_key), cache);
   if (table->info_.index.size == 0) {
     return fail(Errc::corrupt, "{}: table info has no index block", table->relative_key_);
   }

@@ -12,6 +12,10 @@
 // Thread safety: immutable after open(); any number of iterators may run concurrently, each
 // used by one thread at a time. Lifetime: the transformer must outlive the table; iterators
 // keep the table (and its bytes) alive.
+//
+// With a BlockCache, an iterator takes a data block the cache holds for this table instead of
+// decoding it again, and says so (InternalIterator::cached()): compaction keeps those entries
+// cached in its output. The cache must outlive the table.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +24,7 @@
 
 #include "base/buffer.h"
 #include "base/result.h"
+#include "cache/block_cache.h"
 #include "format/block.h"
 #include "iter/internal_iterator.h"
 #include "lsm/transformer.h"
@@ -32,13 +37,14 @@ class InMemoryTable : public std::enable_shared_from_this<InMemoryTable> {
 
  public:
   // `object` is the whole stored table; `relative_key` (default info.id.object_key()) is what
-  // its blocks' associated data binds to.
+  // its blocks' associated data binds to. `cache` (may be null) is the database's BlockCache.
   static zerofs::Result<std::shared_ptr<const InMemoryTable>> open(
       std::shared_ptr<const zerofs::Buffer> object, SstInfo info,
-      const BlockTransformer& transformer, std::string relative_key = {});
+      const BlockTransformer& transformer, std::string relative_key = {},
+      BlockCache* cache = nullptr);
 
   InMemoryTable(Private, std::shared_ptr<const zerofs::Buffer> object, SstInfo info,
-                const BlockTransformer& transformer, std::string relative_key);
+                const BlockTransformer& transformer, std::string relative_key, BlockCache* cache);
 
   const SstInfo& info() const noexcept { return info_; }
   // The decoded index: one entry per data block, keyed by a separator >= the block's keys,
@@ -47,6 +53,11 @@ class InMemoryTable : public std::enable_shared_from_this<InMemoryTable> {
 
   // Verifies and decodes the data block at `handle`.
   zerofs::Result<std::shared_ptr<const Block>> read_block(const BlockHandle& handle) const;
+  // The data block at `handle` if the BlockCache holds it (already verified when it was
+  // cached), else null.
+  std::shared_ptr<const Block> cached_block(const BlockHandle& handle) const {
+    return cache_ != nullptr ? cache_->peek(info_.id, handle.offset) : nullptr;
+  }
 
   // An iterator over every entry; it holds this table alive.
   std::unique_ptr<InternalIterator> new_iterator() const;
@@ -56,6 +67,7 @@ class InMemoryTable : public std::enable_shared_from_this<InMemoryTable> {
   const SstInfo info_;
   const BlockTransformer& transformer_;
   const std::string relative_key_;
+  BlockCache* const cache_;
   std::shared_ptr<const Block> index_;  // set once by open()
 };
 

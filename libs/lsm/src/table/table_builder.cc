@@ -41,7 +41,8 @@ void TableBuilder::add_pending_index_entry(std::string_view next_key) {
   pending_index_entry_ = false;
 }
 
-zerofs::Result<void> TableBuilder::add(std::string_view internal_key, std::string_view value) {
+zerofs::Result<void> TableBuilder::add(std::string_view internal_key, std::string_view value,
+                                       bool cached) {
   assert(!finished_);
   assert(internal_key.size() >= kTrailerSize);
   if (!status_) return status_;
@@ -68,22 +69,33 @@ zerofs::Result<void> TableBuilder::add(std::string_view internal_key, std::strin
   if (options_.bloom_bits_per_key > 0) filter_.add_key(user_key);
 
   data_block_.add(internal_key, value);
+  block_cached_ = block_cached_ || cached;
   if (data_block_.size_estimate() >= options_.block_size) return flush_data_block();
   return {};
 }
 
 zerofs::Result<void> TableBuilder::flush_data_block() {
-  auto handle =
-      append_stored_block(transformer_, relative_key_, data_block_.finish(), output_, ad_);
+  const zerofs::ByteView plain = data_block_.finish();
+  auto handle = append_stored_block(transformer_, relative_key_, plain, output_, ad_);
   if (!handle) {
     status_ = std::unexpected(std::move(handle).error());
     return status_;
   }
+  if (options_.cache != nullptr && (options_.cache_every_block || block_cached_)) {
+    cache_block(handle->offset, plain);
+  }
+  block_cached_ = false;
   last_key_.assign(data_block_.last_key());
   data_block_.reset();
   pending_handle_ = *handle;
   pending_index_entry_ = true;
   return {};
+}
+
+// The block a TableReader would decode at `offset`, so a read of this table finds it cached.
+void TableBuilder::cache_block(std::uint64_t offset, zerofs::ByteView plain) {
+  auto block = Block::parse(zerofs::Buffer::copy_of(plain));
+  if (block) options_.cache->insert(info_.id, offset, std::move(*block));
 }
 
 zerofs::Result<BuiltTable> TableBuilder::finish() {

@@ -18,6 +18,7 @@
 
 #include "base/buffer.h"
 #include "base/result.h"
+#include "cache/block_cache.h"
 #include "format/block_builder.h"
 #include "format/bloom.h"
 #include "lsm/options.h"
@@ -31,6 +32,10 @@ struct TableBuilderOptions {
   int bloom_bits_per_key = 10;    // <= 0: no filter block
   int restart_interval = BlockBuilder::kDefaultRestartInterval;
   std::size_t expected_size = 0;  // output capacity to reserve up front (a hint)
+  // Data blocks to keep in this cache under the table's id as they are written (null: none):
+  // every block, or only blocks holding an entry added with `cached` set.
+  BlockCache* cache = nullptr;
+  bool cache_every_block = false;
 
   static TableBuilderOptions from(const Options& options) {
     TableBuilderOptions o;
@@ -57,7 +62,9 @@ class TableBuilder {
   TableBuilder& operator=(const TableBuilder&) = delete;
 
   // REQUIRES: internal_key is a valid internal key greater than every key added before.
-  zerofs::Result<void> add(std::string_view internal_key, std::string_view value);
+  // `cached`: the entry was read from a cached block (see TableBuilderOptions::cache).
+  zerofs::Result<void> add(std::string_view internal_key, std::string_view value,
+                           bool cached = false);
 
   // Bytes the table would have if finished now (approximate: the open block is counted
   // untransformed). Used to cut sorted runs at Options::sst_target_size.
@@ -72,6 +79,7 @@ class TableBuilder {
 
  private:
   zerofs::Result<void> flush_data_block();
+  void cache_block(std::uint64_t offset, zerofs::ByteView plain);
   void add_pending_index_entry(std::string_view next_key);
 
   const TableBuilderOptions options_;
@@ -90,6 +98,7 @@ class TableBuilder {
   // the separator can be shortened against it.
   std::string last_key_;
   bool pending_index_entry_ = false;
+  bool block_cached_ = false;  // the open data block holds an entry added with `cached`
   BlockHandle pending_handle_;
   zerofs::Result<void> status_;
   bool finished_ = false;
