@@ -223,12 +223,15 @@ TEST_CASE("job: outputs are cut near the target size, never inside a user key",
     for (int v = 0; v < versions; ++v) entries.push_back(put(key, seq++, std::string(200, 'x')));
   }
   const SstInfo l0 = f.table(entries);
+  // A second table inside the first one's range: the two are merged, not moved.
+  const SstInfo other = f.table({put("k0005", seq++)});
   constexpr std::size_t kTarget = 4096;
   // Every version is newer than the snapshot, so all of them are kept.
-  auto out = f.compact(plan_of({l0}, {}, true), f.params(0, 1, kTarget));
+  auto out = f.compact(plan_of({other, l0}, {}, true), f.params(0, 1, kTarget));
   REQUIRE(out);
+  CHECK(out->moved.empty());
   REQUIRE(out->ssts.size() > 5);
-  CHECK(f.read(out->ssts).size() == entries.size());
+  CHECK(f.read(out->ssts).size() == entries.size() + 1);
   for (std::size_t i = 0; i + 1 < out->ssts.size(); ++i) {
     CHECK(out->ssts[i].file_size >= kTarget);
     CHECK(out->ssts[i].largest_user_key() < out->ssts[i + 1].smallest_user_key());
@@ -318,10 +321,12 @@ TEST_CASE("job: a missing input fails the job and its outputs are deleted", "[co
     first.push_back(put(fmt::format("a{:04}", k), 1000 + k, std::string(100, 'v')));
   for (int k = 0; k < 200; ++k) second.push_back(put(fmt::format("b{:04}", k), 2000 + k));
   const SortedRun run{1, {f.table(first), f.table(second)}};
+  // An L0 table spanning both run tables: nothing can be moved.
+  const SstInfo l0 = f.table({put("a0100x", 5000), put("b0100x", 5001)});
   REQUIRE(zerofs::run_blocking(f.io, f.memory->del(f.prefix + run.ssts[1].id.object_key())));
   const std::size_t inputs = f.stored_tables();
 
-  auto out = f.compact(plan_of({}, {run}, true), f.params(0, 1, 2048));
+  auto out = f.compact(plan_of({l0}, {run}, true), f.params(0, 1, 2048));
   REQUIRE_FALSE(out);
   CHECK(out.error().code() == zerofs::Errc::not_found);
   CHECK(f.stored_tables() == inputs);  // tables stored before the failure are gone again
@@ -332,16 +337,17 @@ TEST_CASE("job: a corrupted input block fails with Errc::corrupt", "[compaction]
   std::vector<Entry> entries;
   for (int k = 0; k < 100; ++k) entries.push_back(put(fmt::format("k{:03}", k), 10 + k));
   const SstInfo t = f.table(entries);
+  const SstInfo other = f.table({put("k050x", 500)});  // merged with t, so t is read
   const std::string key = f.prefix + t.id.object_key();
   auto got = zerofs::run_blocking(f.io, f.memory->get(key, std::nullopt));
   REQUIRE(got);
   got->data[20] ^= std::byte{0x01};  // inside the first data block
   REQUIRE(zerofs::run_blocking(f.io, f.memory->put(key, got->data.view(), {})));
 
-  auto out = f.compact(plan_of({t}, {}, true), f.params(0));
+  auto out = f.compact(plan_of({other, t}, {}, true), f.params(0));
   REQUIRE_FALSE(out);
   CHECK(out.error().code() == zerofs::Errc::corrupt);
-  CHECK(f.stored_tables() == 1);
+  CHECK(f.stored_tables() == 2);
 }
 
 TEST_CASE("key ranges: cuts balance the bytes and cover the key space", "[compaction][job]") {
@@ -405,4 +411,54 @@ TEST_CASE("job: merge throughput", "[.][bench][compaction]") {
                     static_cast<double>(out->bytes_out) / 1e6, out->entries_in, seconds,
                     static_cast<double>(out->bytes_in) / 1e6 / seconds));
   }
+}
+
+TEST_CASE("job: tables no other source overlaps are moved, merged tables are cut around them",
+          "[compaction][job]") {
+  JobFixture f;
+  // Two overlapping pairs with a lone table between them, and a lone run table at the end.
+  const SstInfo a1 = f.table({put("a", 10), put("c", 11)});
+  const SstInfo a2 = f.table({put("b", 12), put("c", 13)});
+  const SstInfo lone = f.table({put("m", 14), put("n", 15)});
+  const SstInfo x1 = f.table({put("x", 16), put("y", 17)});
+  const SstInfo x2 = f.table({put("x5", 18)});
+  const SortedRun run{1, {f.table({put("z1", 1), put("z2", 2)})}};
+  const std::uint64_t gets_before = f.store->gets();
+
+  auto out = f.compact(plan_of({x2, x1, lone, a2, a1}, {run}, true), f.params(100));
+  REQUIRE(out);
+  CHECK(out->moved == std::vector<SstId>{lone.id, run.ssts[0].id});
+  CHECK(out->bytes_moved == lone.file_size + run.ssts[0].file_size);
+  CHECK(out->input_gets == 4);  // the moved tables are not read
+  CHECK(f.store->gets() - gets_before == 4);
+  CHECK(is_moved(*out, lone.id));
+  CHECK_FALSE(is_moved(*out, a1.id));
+  // Without the cut at "m" the merged keys a..c and x..y would share one table around it.
+  REQUIRE(out->ssts.size() == 4);
+  CHECK(out->ssts[1].id == lone.id);
+  CHECK(out->ssts[3].id == run.ssts[0].id);
+  CHECK(describe(f.read(out->ssts)) ==
+        std::vector<std::string>{"a@10=a@10", "b@12=b@12", "c@13=c@13", "m@14=m@14", "n@15=n@15",
+                                 "x@16=x@16", "x5@18=x5@18", "y@17=y@17", "z1@1=z1@1",
+                                 "z2@2=z2@2"});
+  ManifestState state;
+  state.next_run_id = 10;
+  state.sorted_runs.push_back(SortedRun{9, out->ssts});
+  CHECK(validate_manifest_state(state));
+}
+
+TEST_CASE("job: a plan of tables that overlap nothing moves them all and reads nothing",
+          "[compaction][job]") {
+  JobFixture f;
+  const SstInfo t1 = f.table({put("a", 1)});
+  const SstInfo t2 = f.table({put("b", 2)});
+  const std::size_t stored = f.stored_tables();
+  auto out = f.compact(plan_of({t2, t1}, {}, false), f.params(0));
+  REQUIRE(out);
+  CHECK(out->moved.size() == 2);
+  CHECK(out->input_gets == 0);
+  CHECK(out->bytes_out == 0);
+  REQUIRE(out->ssts.size() == 2);
+  CHECK(out->ssts[0].id == t1.id);  // key order
+  CHECK(f.stored_tables() == stored);
 }

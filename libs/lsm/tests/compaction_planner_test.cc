@@ -27,9 +27,13 @@ ManifestState with_runs(const std::vector<std::uint64_t>& sizes) {
   return s;
 }
 
+// L0 tables spanning the same keys, as flushes of keys written at random do.
 void add_l0(ManifestState& s, std::size_t count, std::uint64_t bytes_each) {
   for (std::size_t i = 0; i < count; ++i) {
-    s.l0.push_back(sized(static_cast<std::uint32_t>(500 + i), bytes_each));
+    SstInfo t = sized(static_cast<std::uint32_t>(500 + i), bytes_each);
+    t.smallest = make_internal_key("a", 100 + i, ValueType::value);
+    t.largest = make_internal_key("z", 100 + i, ValueType::value);
+    s.l0.push_back(t);
   }
 }
 
@@ -60,6 +64,19 @@ TEST_CASE("planner: nothing to do", "[compaction][planner]") {
   ManifestState many_l0;
   add_l0(many_l0, 10, 100);
   CHECK_FALSE(plan_compaction(many_l0, off));
+}
+
+TEST_CASE("planner: the L0 trigger counts depth, not tables", "[compaction][planner]") {
+  // Eight flushes of keys written in order: tables that share no key are one level deep.
+  ManifestState s;
+  for (std::uint32_t i = 0; i < 8; ++i) s.l0.push_back(sized(500 + i, 1'000));
+  CHECK(l0_depth(s.l0) == 1);
+  CHECK_FALSE(plan_compaction(s, opts()));
+  add_l0(s, 3, 1'000);
+  CHECK(l0_depth(s.l0) == 4);
+  auto plan = plan_compaction(s, opts());
+  REQUIRE(plan);
+  CHECK(plan->l0.size() == 11);
 }
 
 TEST_CASE("planner: the L0 trigger compacts all of L0 into a run at the front",

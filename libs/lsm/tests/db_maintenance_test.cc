@@ -1,6 +1,7 @@
 // Compaction under concurrent writes, space reclamation by GC, checkpoints, backpressure.
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
 
 #include "db_test_util.h"
 #include "test_support/catch.h"
@@ -133,5 +134,44 @@ TEST_CASE("maintenance: backpressure slows writes down without stopping them", "
     CHECK(writes > 100);  // slowed, never stopped
     CHECK(m.unflushed_bytes < 4 * o.max_unflushed_bytes);
     REQUIRE(co_await db->close());
+  }());
+}
+
+TEST_CASE("maintenance: data written in order past a partition key is moved, not rewritten") {
+  auto store = memory_store();
+  run([&]() -> Task<void> {
+    Options o = small_options();
+    o.partition_keys = {"d"};  // the "attr" key below, data keys above
+    o.memtable_size = 16 << 10;
+    auto db = (co_await Db::open(params(store, o))).value();
+    std::map<std::string, std::string> model;
+    for (int i = 0; i < 2000; ++i) {
+      // Every batch updates one metadata key and appends one data key, as a file write does.
+      WriteBatch batch;
+      const std::string data_key = fmt::format("data{:06}", i);
+      const std::string value = std::string(100, static_cast<char>('a' + i % 26));
+      batch.put("attr", std::to_string(i));
+      batch.put(data_key, value);
+      REQUIRE(co_await db->write(std::move(batch)));
+      model["attr"] = std::to_string(i);
+      model[data_key] = value;
+    }
+    REQUIRE(co_await db->flush_memtable());
+    REQUIRE(co_await db->compact_until_idle());
+    const DbMetrics m = db->metrics();
+    INFO("compactions " << m.compactions << ", bytes in " << m.compaction_bytes_in << ", out "
+                        << m.compaction_bytes_out << ", moved " << m.compaction_bytes_moved);
+    REQUIRE(m.memtable_flushes >= 8);
+    CHECK(m.compactions >= 2);
+    // Only the small metadata tables are merged; the data tables (most bytes) move.
+    CHECK(m.compaction_bytes_moved > 4 * m.compaction_bytes_in);
+    auto it = db->new_iterator();
+    CHECK((co_await scan_all(*it)).value() == model);
+    REQUIRE(co_await db->close());
+    // And after a reopen.
+    auto again = (co_await Db::open(params(store, o))).value();
+    auto it2 = again->new_iterator();
+    CHECK((co_await scan_all(*it2)).value() == model);
+    REQUIRE(co_await again->close());
   }());
 }

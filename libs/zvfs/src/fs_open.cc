@@ -70,8 +70,13 @@ Task<Result<void>> FsCore::open_key_and_db() {
   ZF_CO_TRY(auto dek, co_await open_data_key(key_params, config_.password, !read_only_));
   ZF_CO_TRY(auto compression, zcrypt::Compression::parse(config_.compression));
   ZF_CO_TRY(auto transformer, ZcryptBlockTransformer::for_data_key(dek, compression));
-  lsm::OpenParams params(store_, config_.db_prefix, config_.lsm, std::move(transformer),
-                         std::move(wal_store));
+  // WAL objects are encrypted but not compressed: lz4 would cost more CPU on the write path
+  // than the bytes it saves are worth for an object read only by recovery.
+  ZF_CO_TRY(auto wal_transformer,
+            ZcryptBlockTransformer::for_data_key(dek, zcrypt::Compression::none()));
+  lsm::OpenParams params(store_, config_.db_prefix, database_options(config_.lsm),
+                         std::move(transformer), std::move(wal_store));
+  params.wal_transformer = std::move(wal_transformer);
   ZF_CO_TRY(db_, co_await lsm::Db::open(std::move(params)));
   co_return Result<void>{};
 }

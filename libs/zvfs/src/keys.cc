@@ -1,8 +1,16 @@
 #include "keys.h"
 
 #include "base/coding.h"
+#include "zvfs/config.h"
 
-namespace zvfs::keys {
+namespace zvfs {
+
+lsm::Options database_options(lsm::Options options) {
+  options.partition_keys = {std::string(1, static_cast<char>(keys::Prefix::chunk))};
+  return options;
+}
+
+namespace keys {
 
 namespace {
 
@@ -106,4 +114,5 @@ std::optional<CookieKey> parse_dirscan_key(std::string_view key) {
   return CookieKey{be64(key, 1), be64(key, 9)};
 }
 
-}  // namespace zvfs::keys
+}  // namespace keys
+}  // namespace zvfs

@@ -72,6 +72,12 @@ struct OpenParams {
   // A separate store for WAL objects (fixed when the database is created), or null. Opening
   // with the other choice fails with Errc::invalid_argument before the manifest is changed.
   std::shared_ptr<zobj::ObjectStore> wal_store;
+  // Seals WAL objects instead of `transformer` (null: `transformer` does). WAL objects are
+  // still opened with `transformer`, which must therefore open what this seals: the same key
+  // with another compression, say. (A WAL object is written once and read only by recovery
+  // and by followers, so compressing it is CPU on the write path for little gain; RocksDB
+  // does not compress its WAL by default either.)
+  std::shared_ptr<const BlockTransformer> wal_transformer;
 };
 
 class DbImpl;

@@ -16,7 +16,8 @@ struct DbMetrics {
   std::uint64_t compactions = 0;
   std::uint64_t compaction_bytes_in = 0;
   std::uint64_t compaction_bytes_out = 0;
-  std::uint64_t write_stalls = 0;  // writes that were slowed down
+  std::uint64_t compaction_bytes_moved = 0;  // tables kept as they were (trivial moves)
+  std::uint64_t write_stalls = 0;            // writes that were slowed down
   std::uint64_t write_stall_micros = 0;
   std::uint64_t block_cache_hits = 0;
   std::uint64_t block_cache_misses = 0;

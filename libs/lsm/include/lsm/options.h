@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace zerofs::metrics {
 class Registry;
@@ -34,11 +35,18 @@ struct Options {
   int bloom_bits_per_key = 10;
   // Sorted runs are cut into SSTs of about this size.
   std::size_t sst_target_size = 64 << 20;
+  // User keys no SST straddles: flushes and compactions end a table before each. Keys written
+  // in order then land in tables that do not overlap those of other key ranges written at the
+  // same time, and compaction moves such tables instead of rewriting them. (A filesystem cuts
+  // between its metadata and its file data.) Any order; may be empty.
+  std::vector<std::string> partition_keys;
 
   // --- compaction and backpressure
   bool compaction_enabled = true;  // false when a separate lsm::Compactor runs
+  // L0 is measured by its depth: the most L0 tables one key falls in (tables one flush cut at
+  // partition_keys count once).
   std::size_t l0_compaction_trigger = 4;
-  std::size_t l0_max_ssts = 16;  // writes slow down gradually as L0 approaches this
+  std::size_t l0_max_ssts = 16;  // writes slow down gradually as L0's depth approaches this
   std::uint64_t max_unflushed_bytes = 1'000'000'000;
   std::size_t max_concurrent_compactions = 8;
 

@@ -13,6 +13,7 @@
 #include "compaction/input_tables.h"
 #include "compaction/key_ranges.h"
 #include "compaction/subcompaction.h"
+#include "compaction/trivial_move.h"
 #include "iter/merging_iterator.h"
 #include "table/table_builder.h"
 
@@ -97,8 +98,18 @@ std::unique_ptr<InternalIterator> range_input(const std::shared_ptr<InputTables>
 
 }  // namespace
 
-zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const CompactionJobParams& params,
-                                                                  const CompactionPlan& plan) {
+bool is_moved(const CompactionOutput& output, const SstId& id) {
+  return std::find(output.moved.begin(), output.moved.end(), id) != output.moved.end();
+}
+
+namespace {
+
+// Merges `plan`'s sources into new tables appended to output.ssts, cut at the first keys of
+// the `moved` tables.
+zerofs::Task<zerofs::Result<void>> merge_into(const CompactionJobParams& params,
+                                              const CompactionPlan& plan,
+                                              const std::vector<SstInfo>& moved,
+                                              CompactionOutput& output) {
   const auto io = co_await asio::this_coro::executor;
   const auto cpu = params.cpu_executor ? params.cpu_executor : io;
   const Options& options = params.options;
@@ -138,6 +149,7 @@ zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const Compacti
   context.builder_options = TableBuilderOptions::from(options);
   if (options.prepopulate_block_cache) context.builder_options.cache = params.block_cache;
   context.target_table_bytes = std::max<std::uint64_t>(options.sst_target_size, 1);
+  context.cut_keys = table_cut_keys(moved, options.partition_keys);
   // Reserve about one table's worth (pages are only touched as they are written).
   context.builder_options.expected_size = static_cast<std::size_t>(std::min<std::uint64_t>(
       context.target_table_bytes + context.target_table_bytes / 8, plan.input_bytes + 65536));
@@ -156,7 +168,6 @@ zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const Compacti
   std::vector<zerofs::Result<void>> results = co_await run_all(std::move(tasks));
   co_await inputs->drain();
 
-  CompactionOutput output;
   output.bytes_in = plan.input_bytes;
   output.subcompactions = subcompactions.size();
   output.input_gets = inputs->gets();
@@ -184,6 +195,32 @@ zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const Compacti
     output.entries_in += sub->entries_in();
     output.entries_out += sub->entries_out();
   }
+  co_return zerofs::Result<void>{};
+}
+
+}  // namespace
+
+zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const CompactionJobParams& params,
+                                                                  const CompactionPlan& whole) {
+  MoveSplit split = split_trivial_moves(whole);
+  CompactionOutput output;
+  for (const SstInfo& t : split.moved) {
+    output.moved.push_back(t.id);
+    output.bytes_moved += t.file_size;
+  }
+  const CompactionPlan& plan = split.merge;
+  if (plan.l0.empty() && plan.runs.empty()) {
+    output.ssts = std::move(split.moved);
+    co_return output;
+  }
+  zerofs::Result<void> merged = co_await merge_into(params, plan, split.moved, output);
+  if (!merged) co_return zerofs::fail(std::move(merged).error());
+  // Moved tables fall between merged ones (the merge cut its tables at their first keys).
+  output.ssts.insert(output.ssts.end(), std::make_move_iterator(split.moved.begin()),
+                     std::make_move_iterator(split.moved.end()));
+  std::sort(output.ssts.begin(), output.ssts.end(), [](const SstInfo& a, const SstInfo& b) {
+    return a.smallest_user_key() < b.smallest_user_key();
+  });
   co_return output;
 }
 

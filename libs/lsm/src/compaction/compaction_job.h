@@ -12,7 +12,8 @@
 // index blocks), each at least min_subcompaction_bytes (default Options::sst_target_size, so
 // small inputs are merged in one piece). The subcompactions run concurrently on the caller's
 // executor, their CPU work on the CPU executor; their outputs concatenate in key order.
-// Keep/drop rules and table cutting: subcompaction.h.
+// Keep/drop rules and table cutting: subcompaction.h. Sources that no other source overlaps
+// are not read at all but moved into the output as they are (trivial_move.h).
 //
 // Errors: the first error of any subcompaction (the others stop early); the tables already
 // stored are deleted again (best effort; the garbage collector takes what is left).
@@ -54,14 +55,19 @@ struct CompactionJobParams {
 };
 
 struct CompactionOutput {
-  std::vector<SstInfo> ssts;  // the output run, in key order; empty if nothing survived
-  std::uint64_t bytes_in = 0;
-  std::uint64_t bytes_out = 0;
+  std::vector<SstInfo> ssts;    // the output run, in key order; empty if nothing survived
+  std::vector<SstId> moved;     // the tables of `ssts` that are sources, kept as they are
+  std::uint64_t bytes_in = 0;   // bytes of the sources merged (moved ones are not read)
+  std::uint64_t bytes_out = 0;  // bytes of the tables written
+  std::uint64_t bytes_moved = 0;
   std::uint64_t entries_in = 0;
   std::uint64_t entries_out = 0;
   std::size_t subcompactions = 0;
   std::uint64_t input_gets = 0;  // GETs issued for input tables
 };
+
+// Whether `id` is one of the output's moved tables (not a new object: never delete it).
+bool is_moved(const CompactionOutput& output, const SstId& id);
 
 zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const CompactionJobParams& params,
                                                                   const CompactionPlan& plan);

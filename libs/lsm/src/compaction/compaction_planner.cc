@@ -22,7 +22,7 @@ CompactionPlan plan_runs(const ManifestState& state, std::size_t first, std::siz
 
 std::optional<CompactionPlan> plan_l0(const ManifestState& state,
                                       const CompactionPlannerOptions& options) {
-  if (options.l0_compaction_trigger == 0 || state.l0.size() < options.l0_compaction_trigger) {
+  if (options.l0_compaction_trigger == 0 || l0_depth(state.l0) < options.l0_compaction_trigger) {
     return std::nullopt;
   }
   std::uint64_t gathered = total_file_bytes(state.l0);
@@ -138,6 +138,28 @@ std::size_t CompactionPlan::input_tables() const {
   std::size_t n = l0.size();
   for (const SortedRun& r : runs) n += r.ssts.size();
   return n;
+}
+
+std::size_t l0_depth(const std::vector<SstInfo>& l0) {
+  // Sweep the tables' [smallest, largest] user-key ranges: a start at a key counts before an
+  // end at the same key (both tables hold it).
+  std::vector<std::pair<std::string_view, int>> edges;
+  edges.reserve(l0.size() * 2);
+  for (const SstInfo& t : l0) {
+    if (t.num_entries == 0) continue;
+    edges.emplace_back(t.smallest_user_key(), -1);  // -1 sorts before +1: starts first
+    edges.emplace_back(t.largest_user_key(), +1);
+  }
+  std::sort(edges.begin(), edges.end());
+  std::size_t depth = 0, deepest = 0;
+  for (const auto& [key, kind] : edges) {
+    if (kind < 0) {
+      deepest = std::max(deepest, ++depth);
+    } else {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 std::optional<CompactionPlan> plan_compaction(const ManifestState& state,

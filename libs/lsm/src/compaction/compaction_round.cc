@@ -28,6 +28,9 @@ zerofs::Task<zerofs::Result<CompactionRound>> run_compaction_round(CompactionRou
                      round.plan.l0.size(), round.plan.runs.size(), round.plan.input_bytes,
                      round.plan.bottom ? " at the bottom" : "", round.plan.output_run_id);
   ZF_CO_TRY(round.output, co_await run_compaction_job(params.job, round.plan));
+  zerofs::log::debug("compaction into run {}: {} bytes merged into {}, {} tables ({} bytes) moved",
+                     round.plan.output_run_id, round.output.bytes_in, round.output.bytes_out,
+                     round.output.moved.size(), round.output.bytes_moved);
 
   auto committed = co_await params.manifests->update(
       compaction_delta(round.plan, params.compactor_epoch, round.output.ssts));
@@ -35,6 +38,7 @@ zerofs::Task<zerofs::Result<CompactionRound>> run_compaction_round(CompactionRou
     const Errc code = committed.error().code();
     if (code == Errc::fenced || code == Errc::precondition_failed) {
       for (const SstInfo& t : round.output.ssts) {
+        if (is_moved(round.output, t.id)) continue;  // still a source the manifest holds
         (void)co_await params.job.store->del(params.job.prefix + t.id.object_key());
       }
     }

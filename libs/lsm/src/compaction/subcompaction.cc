@@ -1,5 +1,6 @@
 #include "compaction/subcompaction.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace lsm {
@@ -53,7 +54,8 @@ zerofs::Result<Subcompaction::Progress> Subcompaction::merge_some() {
     if (!range_.upper.empty() && user_key >= range_.upper) break;
     if (!has_current_key_ || user_key != current_key_) {
       // Between two user keys: the only place a table may end.
-      if (builder_ && builder_->estimated_size() >= context_.target_table_bytes) {
+      if (builder_ && (builder_->estimated_size() >= context_.target_table_bytes ||
+                       (table_limit_ != nullptr && user_key >= *table_limit_))) {
         ZF_CHECK(finish_table());
         return Progress::table_full;  // this entry is looked at again by the next slice
       }
@@ -66,6 +68,9 @@ zerofs::Result<Subcompaction::Progress> Subcompaction::merge_some() {
     if (kept) {
       if (!builder_) {
         builder_.emplace(context_.builder_options, *context_.transformer, SstId::generate());
+        const auto& cuts = context_.cut_keys;
+        const auto limit = std::upper_bound(cuts.begin(), cuts.end(), user_key);
+        table_limit_ = limit == cuts.end() ? nullptr : &*limit;
       }
       ZF_CHECK(builder_->add(key, input_->value(), input_->cached()));
       ++entries_out_;

@@ -8,7 +8,9 @@
 //     (nothing older remains for it to hide).
 // Output tables are cut once they reach about target_table_bytes, but only between two user
 // keys: all versions of a key stay in one table, so a point read of a sorted run needs one
-// table. Each finished table is uploaded (OutputUploader) while the merge goes on.
+// table. A table also ends before each of the context's cut_keys (partition keys, and the
+// first keys of tables the compaction moves instead of merging: trivial_move.h). Each finished
+// table is uploaded (OutputUploader) while the merge goes on.
 //
 // The merge itself is CPU work (decoding input blocks, building and transforming output
 // blocks): it runs in slices on the CPU executor, each ending when a table is full or an
@@ -46,6 +48,7 @@ struct SubcompactionContext {
   const BlockTransformer* transformer = nullptr;
   TableBuilderOptions builder_options;
   std::uint64_t target_table_bytes = 64 << 20;
+  std::vector<std::string> cut_keys;  // ascending user keys no output table may straddle
   SequenceNumber smallest_snapshot = 0;
   bool bottom = false;
   std::size_t max_uploads_in_flight = 2;
@@ -85,8 +88,9 @@ class Subcompaction {
 
   // Merge state, touched by one slice at a time.
   std::optional<TableBuilder> builder_;
-  std::optional<BuiltTable> finished_;  // a full table waiting for upload
-  std::string current_key_;             // the user key being merged
+  std::optional<BuiltTable> finished_;        // a full table waiting for upload
+  std::string current_key_;                   // the user key being merged
+  const std::string* table_limit_ = nullptr;  // the open table ends before this key (cut_keys)
   bool has_current_key_ = false;
   bool visible_kept_ = false;  // kept the newest version <= smallest_snapshot of current_key_
   std::uint64_t entries_in_ = 0;

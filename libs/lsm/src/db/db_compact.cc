@@ -38,13 +38,19 @@ Task<Result<bool>> DbImpl::compact_once() {
   if (!round) co_return std::unexpected(round.error());
   if (!round->compacted) co_return false;
   install_version(round->committed);
-  for (const auto& t : round->plan.l0) tables_->evict(t.id);
+  // Moved tables stay open (and their blocks cached): they belong to the output run.
+  for (const auto& t : round->plan.l0) {
+    if (!is_moved(round->output, t.id)) tables_->evict(t.id);
+  }
   for (const auto& run : round->plan.runs) {
-    for (const auto& t : run.ssts) tables_->evict(t.id);
+    for (const auto& t : run.ssts) {
+      if (!is_moved(round->output, t.id)) tables_->evict(t.id);
+    }
   }
   compactions_.fetch_add(1, std::memory_order_relaxed);
   compaction_bytes_in_.fetch_add(round->output.bytes_in, std::memory_order_relaxed);
   compaction_bytes_out_.fetch_add(round->output.bytes_out, std::memory_order_relaxed);
+  compaction_bytes_moved_.fetch_add(round->output.bytes_moved, std::memory_order_relaxed);
   co_return true;
 }
 

@@ -3,7 +3,9 @@
 // A frozen memtable is published only after the WAL objects holding its batches are durable,
 // and the manifest then records replay_after_wal_id = the newest of those objects, so recovery
 // replays exactly what L0 lacks.
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
+#include <optional>
 
 #include "base/log.h"
 #include "db/db_impl.h"
@@ -13,30 +15,53 @@ namespace lsm {
 
 using zerofs::Errc;
 
-Task<Result<SstInfo>> DbImpl::write_table(std::shared_ptr<MemTable> mem) {
-  const SstId id = SstId::generate();
-  {
-    std::lock_guard lock(mutex_);
-    pending_ssts_.insert(id);  // the garbage collector keeps it until it is published
-  }
+// One table per partition (Options::partition_keys) the memtable has entries in.
+Task<Result<std::vector<SstInfo>>> DbImpl::write_tables(std::shared_ptr<MemTable> mem) {
   TableBuilderOptions builder_options = TableBuilderOptions::from(options_);
   if (options_.prepopulate_block_cache) {
     builder_options.cache = &data_cache_;
     builder_options.cache_every_block = true;
   }
+  std::vector<std::string> cuts = options_.partition_keys;
+  std::sort(cuts.begin(), cuts.end());
   const BlockTransformer& transformer = *params_.transformer;
-  ZF_CO_TRY(BuiltTable built,
-            co_await zerofs::offload(cpu_pool_->get_executor(), [&]() -> Result<BuiltTable> {
-              TableBuilder builder(builder_options, transformer, id);
-              auto it = mem->new_iterator();
-              for (it->seek_to_first(); it->valid(); it->next()) {
-                ZF_CHECK(builder.add(it->key(), it->value()));
-              }
-              return builder.finish();
-            }));
-  ZF_CO_CHECK(co_await params_.store->put(params_.prefix + id.object_key(), built.data.view(),
-                                          zobj::PutOptions{}));
-  co_return std::move(built.info);
+  ZF_CO_TRY(
+      std::vector<BuiltTable> built,
+      co_await zerofs::offload(cpu_pool_->get_executor(), [&]() -> Result<std::vector<BuiltTable>> {
+        std::vector<BuiltTable> tables;
+        std::optional<TableBuilder> builder;
+        auto limit = cuts.end();  // the open table ends before *limit
+        auto it = mem->new_iterator();
+        for (it->seek_to_first(); it->valid(); it->next()) {
+          const std::string_view user_key = extract_user_key(it->key());
+          if (builder && limit != cuts.end() && user_key >= *limit) {
+            ZF_TRY(BuiltTable table, builder->finish());
+            tables.push_back(std::move(table));
+            builder.reset();
+          }
+          if (!builder) {
+            builder.emplace(builder_options, transformer, SstId::generate());
+            limit = std::upper_bound(cuts.begin(), cuts.end(), user_key);
+          }
+          ZF_CHECK(builder->add(it->key(), it->value()));
+        }
+        if (!builder) builder.emplace(builder_options, transformer, SstId::generate());
+        ZF_TRY(BuiltTable table, builder->finish());
+        tables.push_back(std::move(table));
+        return tables;
+      }));
+  std::vector<SstInfo> infos;
+  {
+    std::lock_guard lock(mutex_);
+    // The garbage collector keeps them until they are published.
+    for (const BuiltTable& t : built) pending_ssts_.insert(t.info.id);
+  }
+  for (BuiltTable& t : built) {
+    ZF_CO_CHECK(co_await params_.store->put(params_.prefix + t.info.id.object_key(), t.data.view(),
+                                            zobj::PutOptions{}));
+    infos.push_back(std::move(t.info));
+  }
+  co_return infos;
 }
 
 Task<Result<void>> DbImpl::flush_one(const Frozen& frozen) {
@@ -45,12 +70,12 @@ Task<Result<void>> DbImpl::flush_one(const Frozen& frozen) {
     wal_->request_flush();
     ZF_CO_CHECK(co_await wal_->durable().wait_for(frozen.last_seq));
   }
-  ZF_CO_TRY(SstInfo info, co_await write_table(frozen.mem));
+  ZF_CO_TRY(std::vector<SstInfo> tables, co_await write_tables(frozen.mem));
   const SequenceNumber snapshot_min = smallest_snapshot();
   ZF_CO_TRY(StoredManifest committed,
             co_await manifests_->update([&](ManifestState& s) -> Result<bool> {
               ZF_CHECK(check_writer_epoch(s));
-              s.l0.insert(s.l0.begin(), info);
+              s.l0.insert(s.l0.begin(), tables.begin(), tables.end());
               s.replay_after_wal_id = std::max(s.replay_after_wal_id, frozen.wal_id);
               s.last_l0_seq = std::max(s.last_l0_seq, frozen.last_seq);
               s.snapshot_min_seq = std::min(snapshot_min, s.last_l0_seq);
@@ -59,7 +84,7 @@ Task<Result<void>> DbImpl::flush_one(const Frozen& frozen) {
   {
     auto v = Version::from_manifest(committed.id, committed.state);
     std::lock_guard lock(mutex_);
-    pending_ssts_.erase(info.id);
+    for (const SstInfo& t : tables) pending_ssts_.erase(t.id);
     if (version_->manifest_id < committed.id) version_ = std::move(v);
     imm_.pop_front();
     auto set = std::make_shared<MemSet>();

@@ -117,7 +117,7 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   // db_flush.cc
   Task<void> flush_loop();
   Task<Result<void>> flush_one(const Frozen& frozen);
-  Task<Result<SstInfo>> write_table(std::shared_ptr<MemTable> mem);
+  Task<Result<std::vector<SstInfo>>> write_tables(std::shared_ptr<MemTable> mem);
 
   // db_follow.cc
   Task<void> follow_loop();
@@ -136,6 +136,8 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   SequenceNumber smallest_snapshot() const;
   // Registers metrics() with Options::metrics_registry until close() or destruction.
   void export_metrics();
+  // Logs the writer's metrics in one info line (at close).
+  void log_summary() const;
 
   // --- constant after open
   const zerofs::asio::any_io_executor executor_;
@@ -166,7 +168,8 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   // --- counters
   zerofs::metrics::CollectorRegistration metrics_registration_;  // see export_metrics()
   std::atomic<std::uint64_t> writes_{0}, write_bytes_{0}, memtable_flushes_{0};
-  std::atomic<std::uint64_t> compactions_{0}, compaction_bytes_in_{0}, compaction_bytes_out_{0};
+  std::atomic<std::uint64_t> compactions_{0}, compaction_bytes_in_{0}, compaction_bytes_out_{0},
+      compaction_bytes_moved_{0};
   std::atomic<std::uint64_t> stalls_{0}, stall_micros_{0}, gc_deleted_{0};
   std::atomic<SequenceNumber> visible_seq_{0};
 

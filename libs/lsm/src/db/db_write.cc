@@ -40,7 +40,7 @@ Task<void> DbImpl::slow_down_if_needed() {
   std::chrono::microseconds delay;
   {
     std::lock_guard lock(mutex_);
-    const double l0 = static_cast<double>(version_->l0.size() + imm_.size());
+    const double l0 = static_cast<double>(version_->l0_depth + imm_.size());
     const double l0_limit = static_cast<double>(std::max<std::size_t>(options_.l0_max_ssts, 2));
     const double mem = static_cast<double>(unflushed_bytes_locked());
     const double mem_limit =

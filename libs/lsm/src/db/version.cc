@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "compaction/compaction_planner.h"
 #include "db/run_iterator.h"
 
 namespace lsm {
@@ -10,6 +11,7 @@ std::shared_ptr<const Version> Version::from_manifest(std::uint64_t id, const Ma
   auto v = std::make_shared<Version>();
   v->manifest_id = id;
   v->l0 = m.l0;
+  v->l0_depth = lsm::l0_depth(m.l0);
   v->runs = m.sorted_runs;
   v->last_l0_seq = m.last_l0_seq;
   return v;

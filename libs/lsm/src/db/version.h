@@ -23,6 +23,7 @@ namespace lsm {
 struct Version {
   std::uint64_t manifest_id = 0;
   std::vector<SstInfo> l0;      // newest first
+  std::size_t l0_depth = 0;     // l0_depth(l0) (compaction_planner.h)
   std::vector<SortedRun> runs;  // newest first
   SequenceNumber last_l0_seq = 0;
 

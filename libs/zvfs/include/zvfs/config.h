@@ -83,4 +83,10 @@ struct FilesystemConfig {
   FilesystemConfig() {}
 };
 
+// `options` with what the filesystem's key layout asks of its database: tables are cut between
+// metadata and file data (lsm::Options::partition_keys), so file data written in order is
+// compacted by moving tables, not rewriting them. The filesystem applies it to
+// FilesystemConfig::lsm itself; a separate lsm::Compactor of its database should too.
+lsm::Options database_options(lsm::Options options);
+
 }  // namespace zvfs
