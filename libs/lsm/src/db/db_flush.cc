@@ -22,44 +22,60 @@ Task<Result<std::vector<SstInfo>>> DbImpl::write_tables(std::shared_ptr<MemTable
     builder_options.cache = &data_cache_;
     builder_options.cache_every_block = true;
   }
+  // Without a buffer to reuse, reserve about the memtable (pages are touched only as written).
+  builder_options.expected_size = mem->approximate_memory_usage() / 8 * 9;
+  std::vector<zerofs::Buffer> spares = std::move(flush_buffers_);
+  flush_buffers_.clear();
   std::vector<std::string> cuts = options_.partition_keys;
   std::sort(cuts.begin(), cuts.end());
   const BlockTransformer& transformer = *params_.transformer;
-  ZF_CO_TRY(
-      std::vector<BuiltTable> built,
-      co_await zerofs::offload(cpu_pool_->get_executor(), [&]() -> Result<std::vector<BuiltTable>> {
-        std::vector<BuiltTable> tables;
-        std::optional<TableBuilder> builder;
-        auto limit = cuts.end();  // the open table ends before *limit
-        auto it = mem->new_iterator();
-        for (it->seek_to_first(); it->valid(); it->next()) {
-          const std::string_view user_key = extract_user_key(it->key());
-          if (builder && limit != cuts.end() && user_key >= *limit) {
-            ZF_TRY(BuiltTable table, builder->finish());
-            tables.push_back(std::move(table));
-            builder.reset();
-          }
-          if (!builder) {
-            builder.emplace(builder_options, transformer, SstId::generate());
-            limit = std::upper_bound(cuts.begin(), cuts.end(), user_key);
-          }
-          ZF_CHECK(builder->add(it->key(), it->value()));
-        }
-        if (!builder) builder.emplace(builder_options, transformer, SstId::generate());
+  const auto build = [&]() -> Result<std::vector<BuiltTable>> {
+    std::vector<BuiltTable> tables;
+    std::optional<TableBuilder> builder;
+    auto limit = cuts.end();  // the open table ends before *limit
+    const auto start_table = [&](std::string_view first_key) {
+      builder.emplace(builder_options, transformer, SstId::generate());
+      if (!spares.empty()) {
+        builder->use_output_buffer(std::move(spares.back()));
+        spares.pop_back();
+      }
+      limit = std::upper_bound(cuts.begin(), cuts.end(), first_key);
+    };
+    auto it = mem->new_iterator();
+    for (it->seek_to_first(); it->valid(); it->next()) {
+      const std::string_view user_key = extract_user_key(it->key());
+      if (builder && limit != cuts.end() && user_key >= *limit) {
         ZF_TRY(BuiltTable table, builder->finish());
         tables.push_back(std::move(table));
-        return tables;
-      }));
-  std::vector<SstInfo> infos;
+        builder.reset();
+      }
+      if (!builder) start_table(user_key);
+      ZF_CHECK(builder->add(it->key(), it->value()));
+    }
+    if (!builder) start_table({});
+    ZF_TRY(BuiltTable table, builder->finish());
+    tables.push_back(std::move(table));
+    return tables;
+  };
+  ZF_CO_TRY(std::vector<BuiltTable> built,
+            co_await zerofs::offload(cpu_pool_->get_executor(), build));
   {
     std::lock_guard lock(mutex_);
     // The garbage collector keeps them until they are published.
     for (const BuiltTable& t : built) pending_ssts_.insert(t.info.id);
   }
+  std::vector<SstInfo> infos;
   for (BuiltTable& t : built) {
     ZF_CO_CHECK(co_await params_.store->put(params_.prefix + t.info.id.object_key(), t.data.view(),
                                             zobj::PutOptions{}));
     infos.push_back(std::move(t.info));
+  }
+  // The two largest buffers serve the next flush.
+  std::sort(built.begin(), built.end(), [](const BuiltTable& x, const BuiltTable& y) {
+    return x.data.capacity() > y.data.capacity();
+  });
+  for (std::size_t i = 0; i < built.size() && i < 2; ++i) {
+    flush_buffers_.push_back(std::move(built[i].data));
   }
   co_return infos;
 }

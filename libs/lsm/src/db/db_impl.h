@@ -118,6 +118,8 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   Task<void> flush_loop();
   Task<Result<void>> flush_one(const Frozen& frozen);
   Task<Result<std::vector<SstInfo>>> write_tables(std::shared_ptr<MemTable> mem);
+  // Output buffers of earlier flushes, reused by the next (flush_loop only: one at a time).
+  std::vector<zerofs::Buffer> flush_buffers_;
 
   // db_follow.cc
   Task<void> follow_loop();
