@@ -43,10 +43,10 @@ struct Options {
 
   // --- compaction and backpressure
   bool compaction_enabled = true;  // false when a separate lsm::Compactor runs
-  // L0 is measured by its depth: the most L0 tables one key falls in (tables one flush cut at
-  // partition_keys count once).
-  std::size_t l0_compaction_trigger = 4;
-  std::size_t l0_max_ssts = 16;  // writes slow down gradually as L0's depth approaches this
+  std::size_t l0_compaction_trigger = 4;  // L0 tables
+  // Writes slow down gradually as L0's depth (the most L0 tables one key falls in: the tables
+  // one flush cut at partition_keys count once) approaches this.
+  std::size_t l0_max_ssts = 16;
   std::uint64_t max_unflushed_bytes = 1'000'000'000;
   std::size_t max_concurrent_compactions = 8;
 

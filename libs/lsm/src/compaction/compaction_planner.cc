@@ -22,7 +22,7 @@ CompactionPlan plan_runs(const ManifestState& state, std::size_t first, std::siz
 
 std::optional<CompactionPlan> plan_l0(const ManifestState& state,
                                       const CompactionPlannerOptions& options) {
-  if (options.l0_compaction_trigger == 0 || l0_depth(state.l0) < options.l0_compaction_trigger) {
+  if (options.l0_compaction_trigger == 0 || state.l0.size() < options.l0_compaction_trigger) {
     return std::nullopt;
   }
   std::uint64_t gathered = total_file_bytes(state.l0);

@@ -4,7 +4,7 @@
 // compaction merges sources that are CONSECUTIVE in that newest-first order into one new run
 // placed where the sources were, so "a newer version overrides an older one" keeps holding
 // between the output and every table that stays:
-//   (a) L0: once l0_depth(l0) >= l0_compaction_trigger, all of L0 (plus the newest runs while
+//   (a) L0: once l0.size() >= l0_compaction_trigger, all of L0 (plus the newest runs while
 //       each is small next to the bytes gathered so far) becomes a run at the front;
 //   (b) runs: a window of at least min_merge_width consecutive runs of similar size (the
 //       largest at most size_ratio times the smallest) is merged; when there are more than
@@ -65,8 +65,9 @@ struct CompactionPlan {
 };
 
 // The most L0 tables any one user key falls in: what a point read may have to search, and the
-// measure of L0 that triggers its compaction (a) and slows writers down. The tables one flush
-// cuts at Options::partition_keys share no key, so they count once.
+// measure of L0 that slows writers down (the tables one flush cuts at Options::partition_keys
+// share no key, so they count once). Compaction (a) still counts tables: every L0 table is one
+// more input for each scan, and tables that overlap nothing are moved, not rewritten.
 std::size_t l0_depth(const std::vector<SstInfo>& l0);
 
 // The next compaction for `state`, or nullopt when there is nothing to do.

@@ -21,7 +21,8 @@ DbImpl::DbImpl(zerofs::asio::any_io_executor executor, OpenParams params, DbRole
       data_cache_(params_.options.block_cache_bytes, "data"),
       flush_signal_(executor_),
       compaction_signal_(executor_),
-      stop_signal_(executor_) {
+      stop_signal_(executor_),
+      read_yield_(std::make_shared<ReadYield>(executor_)) {
   tables_ = std::make_unique<TableCache>(*params_.store, params_.prefix, *params_.transformer,
                                          &data_cache_, params_.options.meta_cache_bytes);
   manifests_ = std::make_unique<ManifestStore>(params_.store, params_.prefix, *params_.transformer);

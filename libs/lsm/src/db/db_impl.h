@@ -40,6 +40,19 @@ enum class DbRole { writer, read_only, follower };
 
 class DbImpl : public std::enable_shared_from_this<DbImpl> {
  public:
+  // Reads that complete without I/O (cached blocks, memtables) never suspend, so a loop of
+  // them would starve the flushes and compactions continuing on executor_: gets and iterator
+  // steps yield once every ReadYield::kEvery, counted across all of them.
+  struct ReadYield {
+    static constexpr std::uint64_t kEvery = 256;
+    explicit ReadYield(zerofs::asio::any_io_executor e) : executor(std::move(e)) {}
+    bool due() noexcept {
+      return count.fetch_add(1, std::memory_order_relaxed) % kEvery == kEvery - 1;
+    }
+    const zerofs::asio::any_io_executor executor;
+    std::atomic<std::uint64_t> count{0};
+  };
+
   // `params` arrives boxed: GCC 12 mis-copies aggregates passed by value into coroutines
   // (see base/async.h), and OpenParams is one.
   static Task<Result<std::shared_ptr<DbImpl>>> open(std::unique_ptr<OpenParams> params,
@@ -185,6 +198,8 @@ class DbImpl : public std::enable_shared_from_this<DbImpl> {
   // write() yields the executor every kWritesPerYield writes (and when background work is due).
   static constexpr std::uint64_t kWritesPerYield = 256;
   std::uint64_t writes_since_yield_ = 0;
+  // See ReadYield.
+  const std::shared_ptr<ReadYield> read_yield_;
   std::chrono::steady_clock::time_point pace_;  // backpressure schedule (slow_down_if_needed)
   std::multiset<SequenceNumber> snapshots_;
   std::optional<zerofs::Error> fatal_;

@@ -1,4 +1,6 @@
 // DbImpl read path: point lookups, iterators and snapshots over memtables and tables.
+#include <boost/asio/post.hpp>
+
 #include "db/db_impl.h"
 #include "iter/db_iterator.h"
 #include "iter/merging_iterator.h"
@@ -55,6 +57,7 @@ DbImpl::ReadView DbImpl::read_view(const ReadOptions& options) {
 
 Task<Result<std::optional<std::string>>> DbImpl::get(std::string_view key, ReadOptions options) {
   if (auto f = fatal(); f && f->code() != zerofs::Errc::cancelled) co_return std::unexpected(*f);
+  if (read_yield_->due()) co_await zerofs::asio::post(executor_, zerofs::asio::use_awaitable);
   const ReadView view = read_view(options);
   auto from_mem = [](const MemTable::GetResult& r) -> std::optional<std::optional<std::string>> {
     if (r.kind == MemTable::Lookup::value) return std::optional<std::string>(std::string(r.value));
@@ -78,19 +81,25 @@ namespace {
 class DbIteratorAdapter final : public Iterator {
  public:
   DbIteratorAdapter(std::unique_ptr<InternalIterator> merged, SequenceNumber seq,
-                    UserKeyBounds bounds, std::shared_ptr<const Version> version)
-      : version_(std::move(version)), iter_(std::move(merged), seq, std::move(bounds)) {}
+                    UserKeyBounds bounds, std::shared_ptr<const Version> version,
+                    std::shared_ptr<DbImpl::ReadYield> yield)
+      : version_(std::move(version)),
+        yield_(std::move(yield)),
+        iter_(std::move(merged), seq, std::move(bounds)) {}
 
   // One coroutine frame per call; resume() only when the step needs I/O.
   Task<Result<void>> seek_to_first() override {
+    co_await maybe_yield();
     if (iter_.seek_to_first() == Step::io) co_return co_await iter_.resume();
     co_return iter_.status();
   }
   Task<Result<void>> seek(std::string_view target) override {
+    co_await maybe_yield();
     if (iter_.seek(target) == Step::io) co_return co_await iter_.resume();
     co_return iter_.status();
   }
   Task<Result<void>> next() override {
+    co_await maybe_yield();
     if (iter_.next() == Step::io) co_return co_await iter_.resume();
     co_return iter_.status();
   }
@@ -99,7 +108,12 @@ class DbIteratorAdapter final : public Iterator {
   std::string_view value() const override { return iter_.value(); }
 
  private:
+  Task<void> maybe_yield() {
+    if (yield_->due()) co_await zerofs::asio::post(yield_->executor, zerofs::asio::use_awaitable);
+  }
+
   std::shared_ptr<const Version> version_;
+  std::shared_ptr<DbImpl::ReadYield> yield_;
   DbIterator iter_;
 };
 
@@ -120,7 +134,7 @@ std::unique_ptr<Iterator> DbImpl::new_iterator(ReadOptions options, std::string 
   if (!lower.empty()) bounds.lower = std::move(lower);
   if (!upper.empty()) bounds.upper = std::move(upper);
   return std::make_unique<DbIteratorAdapter>(new_merging_iterator(std::move(children)), view.seq,
-                                             std::move(bounds), view.version);
+                                             std::move(bounds), view.version, read_yield_);
 }
 
 }  // namespace lsm
