@@ -1,7 +1,8 @@
 // Compaction under concurrent writes, space reclamation by GC, checkpoints, backpressure.
+#include <fmt/format.h>
+
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
 
 #include "db_test_util.h"
 #include "test_support/catch.h"

@@ -42,7 +42,7 @@ struct Options {
   std::vector<std::string> partition_keys;
 
   // --- compaction and backpressure
-  bool compaction_enabled = true;  // false when a separate lsm::Compactor runs
+  bool compaction_enabled = true;         // false when a separate lsm::Compactor runs
   std::size_t l0_compaction_trigger = 4;  // L0 tables
   // Writes slow down gradually as L0's depth (the most L0 tables one key falls in: the tables
   // one flush cut at partition_keys count once) approaches this.
