@@ -425,7 +425,9 @@ TEST_CASE("job: tables no other source overlaps are moved, merged tables are cut
   const SortedRun run{1, {f.table({put("z1", 1), put("z2", 2)})}};
   const std::uint64_t gets_before = f.store->gets();
 
-  auto out = f.compact(plan_of({x2, x1, lone, a2, a1}, {run}, true), f.params(100));
+  // A target of 4x the lone table: it is big enough to move, and no merged table is cut by size.
+  const std::size_t target = 4 * std::min(lone.file_size, run.ssts[0].file_size);
+  auto out = f.compact(plan_of({x2, x1, lone, a2, a1}, {run}, true), f.params(100, 1, target));
   REQUIRE(out);
   CHECK(out->moved == std::vector<SstId>{lone.id, run.ssts[0].id});
   CHECK(out->bytes_moved == lone.file_size + run.ssts[0].file_size);
@@ -453,7 +455,8 @@ TEST_CASE("job: a plan of tables that overlap nothing moves them all and reads n
   const SstInfo t1 = f.table({put("a", 1)});
   const SstInfo t2 = f.table({put("b", 2)});
   const std::size_t stored = f.stored_tables();
-  auto out = f.compact(plan_of({t2, t1}, {}, false), f.params(0));
+  auto out = f.compact(plan_of({t2, t1}, {}, false),
+                       f.params(0, 1, 4 * std::min(t1.file_size, t2.file_size)));
   REQUIRE(out);
   CHECK(out->moved.size() == 2);
   CHECK(out->input_gets == 0);

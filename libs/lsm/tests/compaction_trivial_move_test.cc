@@ -34,7 +34,7 @@ TEST_CASE("trivial move: only tables no other source overlaps are moved") {
   plan.runs = {SortedRun{7, {table("x15", "x16"), table("z1", "z2")}}};
   plan.input_bytes = 600;
   plan.output_run_id = 8;
-  const MoveSplit split = split_trivial_moves(plan);
+  const MoveSplit split = split_trivial_moves(plan, 0);
   CHECK(smallest_keys(split.moved) == std::vector<std::string>{"x3", "z1"});
   CHECK(smallest_keys(split.merge.l0) == std::vector<std::string>{"a", "b", "x1"});
   REQUIRE(split.merge.runs.size() == 1);
@@ -50,11 +50,20 @@ TEST_CASE("trivial move: touching ranges overlap, empty tables and bottom deleti
   SstInfo empty;
   empty.id = SstId::generate();
   plan.l0.push_back(empty);
-  CHECK(smallest_keys(split_trivial_moves(plan).moved) == std::vector<std::string>{"e"});
+  CHECK(smallest_keys(split_trivial_moves(plan, 0).moved) == std::vector<std::string>{"e"});
   plan.bottom = true;
-  const MoveSplit bottom = split_trivial_moves(plan);
+  const MoveSplit bottom = split_trivial_moves(plan, 0);
   CHECK(bottom.moved.empty());  // the deletions are to be dropped
   CHECK(bottom.merge.l0.size() == 4);
+}
+
+TEST_CASE("trivial move: tables under the minimum size are merged, so small tables coalesce") {
+  CompactionPlan plan;
+  plan.l0 = {table("a", "b"), table("c", "d")};
+  plan.l0[1].file_size = 1000;
+  const MoveSplit split = split_trivial_moves(plan, 500);
+  CHECK(smallest_keys(split.moved) == std::vector<std::string>{"c"});
+  CHECK(smallest_keys(split.merge.l0) == std::vector<std::string>{"a"});
 }
 
 TEST_CASE("trivial move: cut keys are the partition keys and the moved tables' first keys") {

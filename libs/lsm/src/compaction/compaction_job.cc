@@ -202,7 +202,8 @@ zerofs::Task<zerofs::Result<void>> merge_into(const CompactionJobParams& params,
 
 zerofs::Task<zerofs::Result<CompactionOutput>> run_compaction_job(const CompactionJobParams& params,
                                                                   const CompactionPlan& whole) {
-  MoveSplit split = split_trivial_moves(whole);
+  // A table of at least a quarter of the target size is worth keeping as it is.
+  MoveSplit split = split_trivial_moves(whole, params.options.sst_target_size / 4);
   CompactionOutput output;
   for (const SstInfo& t : split.moved) {
     output.moved.push_back(t.id);

@@ -12,8 +12,9 @@
 // index blocks), each at least min_subcompaction_bytes (default Options::sst_target_size, so
 // small inputs are merged in one piece). The subcompactions run concurrently on the caller's
 // executor, their CPU work on the CPU executor; their outputs concatenate in key order.
-// Keep/drop rules and table cutting: subcompaction.h. Sources that no other source overlaps
-// are not read at all but moved into the output as they are (trivial_move.h).
+// Keep/drop rules and table cutting: subcompaction.h. Sources of at least a quarter of
+// Options::sst_target_size that no other source overlaps are not read at all but moved into
+// the output as they are (trivial_move.h).
 //
 // Errors: the first error of any subcompaction (the others stop early); the tables already
 // stored are deleted again (best effort; the garbage collector takes what is left).

@@ -6,13 +6,13 @@ namespace lsm {
 
 namespace {
 
-bool movable(const SstInfo& t, bool bottom) {
-  return t.num_entries != 0 && !(bottom && t.num_deletions != 0);
+bool movable(const SstInfo& t, bool bottom, std::uint64_t min_bytes) {
+  return t.num_entries != 0 && t.file_size >= min_bytes && !(bottom && t.num_deletions != 0);
 }
 
 }  // namespace
 
-MoveSplit split_trivial_moves(const CompactionPlan& plan) {
+MoveSplit split_trivial_moves(const CompactionPlan& plan, std::uint64_t min_bytes) {
   // Every source, by first user key; a table is alone iff it starts after every earlier one
   // ends and ends before the next one starts.
   std::vector<const SstInfo*> all;
@@ -32,7 +32,7 @@ MoveSplit split_trivial_moves(const CompactionPlan& plan) {
     const bool alone_before = !any_before || reach < t.smallest_user_key();
     const bool alone_after =
         i + 1 == all.size() || t.largest_user_key() < all[i + 1]->smallest_user_key();
-    if (alone_before && alone_after && movable(t, plan.bottom)) {
+    if (alone_before && alone_after && movable(t, plan.bottom, min_bytes)) {
       split.moved.push_back(t);
       moved_ids.push_back(t.id);
     }

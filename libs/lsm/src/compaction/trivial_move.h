@@ -8,9 +8,11 @@
 // stays non-overlapping. Tables of file data written in order (Options::partition_keys keeps
 // them apart from the metadata written alongside) compact this way at almost no cost.
 //
-// Not moved: an empty table (it has no range), and at the bottom a table holding deletions,
-// which the merge exists to drop (the planner's space rule would otherwise plan the same
-// compaction again and again).
+// Not moved: an empty table (it has no range); a table under `min_bytes` (small tables are
+// merged so they coalesce — moved, they would pile up by the hundred in a run and every
+// manifest would list them); and at the bottom a table holding deletions, which the merge
+// exists to drop (the planner's space rule would otherwise plan the same compaction again and
+// again).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -27,7 +29,7 @@ struct MoveSplit {
   CompactionPlan merge;        // the plan without them (runs left empty are dropped)
 };
 
-MoveSplit split_trivial_moves(const CompactionPlan& plan);
+MoveSplit split_trivial_moves(const CompactionPlan& plan, std::uint64_t min_bytes);
 
 // Where merged output tables must end: the moved tables' first user keys and the partition
 // keys, sorted and without duplicates.
