@@ -10,16 +10,6 @@ using zerofs::Errc;
 using zerofs::Result;
 using zerofs::Task;
 
-namespace {
-
-template <typename T>
-T run(Task<T> t) {
-  zerofs::asio::io_context io;
-  return zerofs::run_blocking(io, std::move(t));
-}
-
-}  // namespace
-
 TEST_CASE("db: put, get, delete, overwrite, then reopen sees the same") {
   auto store = memory_store();
   run([&]() -> Task<void> {

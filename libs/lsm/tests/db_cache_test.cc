@@ -11,12 +11,6 @@ using zerofs::Task;
 
 namespace {
 
-template <typename T>
-T run(Task<T> t) {
-  zerofs::asio::io_context io;
-  return zerofs::run_blocking(io, std::move(t));
-}
-
 std::string value_of(const std::string& key) { return key + std::string(100, 'v'); }
 
 Task<void> put_keys(Db& db, const std::string& prefix, int n) {

@@ -11,16 +11,6 @@ using namespace lsm::testing;
 using zerofs::Errc;
 using zerofs::Task;
 
-namespace {
-
-template <typename T>
-T run(Task<T> t) {
-  zerofs::asio::io_context io;
-  return zerofs::run_blocking(io, std::move(t));
-}
-
-}  // namespace
-
 TEST_CASE("fencing: a second writer fences the first, which never writes again") {
   auto store = memory_store();
   run([&]() -> Task<void> {

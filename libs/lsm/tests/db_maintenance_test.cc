@@ -15,12 +15,6 @@ using zerofs::Task;
 
 namespace {
 
-template <typename T>
-T run(Task<T> t) {
-  zerofs::asio::io_context io;
-  return zerofs::run_blocking(io, std::move(t));
-}
-
 Task<std::uint64_t> stored_bytes(zobj::ObjectStore& store, std::string prefix) {
   auto all = (co_await zobj::list_all(store, std::move(prefix))).value();
   std::uint64_t n = 0;

@@ -44,6 +44,13 @@ inline OpenParams params(std::shared_ptr<zobj::ObjectStore> store, Options o = s
   return p;
 }
 
+// Runs a test coroutine to completion on its own io_context.
+template <typename T>
+T run(zerofs::Task<T> t) {
+  zerofs::asio::io_context io;
+  return zerofs::run_blocking(io, std::move(t));
+}
+
 // Every visible key/value, through an iterator.
 inline zerofs::Task<Result<std::map<std::string, std::string>>> scan_all(Iterator& it) {
   std::map<std::string, std::string> out;

@@ -57,11 +57,9 @@ MoveSplit split_trivial_moves(const CompactionPlan& plan, std::uint64_t min_byte
     }
     if (!rest.ssts.empty()) split.merge.runs.push_back(std::move(rest));
   }
-  split.merge.input_bytes = total_file_bytes(split.merge.l0) + [&] {
-    std::uint64_t n = 0;
-    for (const SortedRun& run : split.merge.runs) n += total_file_bytes(run.ssts);
-    return n;
-  }();
+  split.merge.input_bytes = total_file_bytes(split.merge.l0);
+  for (const SortedRun& run : split.merge.runs)
+    split.merge.input_bytes += total_file_bytes(run.ssts);
   return split;
 }
 
